@@ -1,0 +1,3 @@
+export * from './src/tenant-id.ts';
+export * from './src/data-dir.ts';
+export * from './src/lake-layout.ts';
