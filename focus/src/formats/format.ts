@@ -1,0 +1,78 @@
+/**
+ * A source billing format, described as data: how to recognise it, how the import driver reads its files into a
+ * DuckDB view named `src`, and the SQL that turns `src` into FOCUS 1.2 rows. The driver (focus/src/import) owns
+ * everything else (staging, validation, reconciliation, partitions, rollups), so a format never touches the lake.
+ *
+ * Stability: this interface is shared by several format folders; change it only by appending optional members.
+ */
+import { fileURLToPath } from 'node:url';
+import type { LakeProvider } from '@openfinops/tenants';
+
+export type SourceFileKind = 'csv' | 'parquet' | 'ndjson' | 'json';
+
+/** What detection sees of one input file: its name, its kind (from the extension) and its header / column names. */
+export interface FormatProbe {
+  fileName: string;
+  fileKind: SourceFileKind;
+  /** Column names exactly as the file spells them (BOM already stripped). */
+  columns: string[];
+}
+
+/** Extra named parameters for DuckDB's readers (`read_csv`, `read_parquet`, `read_json`), e.g. `{ delim: ';' }`. */
+export type ReaderParameters = Record<string, string | number | boolean>;
+
+export interface SourceReadOptions {
+  /**
+   * Extra `read_csv` parameters. The driver always passes `header = true`, `all_varchar = true` (account ids keep their
+   * leading zeros; the conversion SQL casts) and `union_by_name = true`, plus the compression it infers.
+   */
+  csv?: ReaderParameters;
+  /** Extra `read_parquet` parameters (the driver passes `union_by_name = true`). */
+  parquet?: ReaderParameters;
+  /** Extra `read_json` parameters for `ndjson` / `json` files. */
+  json?: ReaderParameters;
+}
+
+export interface SourceFormat {
+  /** Stable id used on the command line (`--format <id>`), in ImportState source keys and in docs/focus/<id>.md. */
+  readonly id: string;
+  /** One line for humans: "AWS Cost and Usage Report (legacy CUR 1.0)". */
+  readonly title: string;
+  /**
+   * Lake provider partition of every converted row, or 'by-provider-name' when one file mixes providers (FOCUS files):
+   * the driver then maps each row's ProviderName (AWS/Amazon → aws, Microsoft/Azure → azure, Google → gcp,
+   * Oracle/OCI → oci, anything else → other).
+   */
+  readonly provider: LakeProvider | 'by-provider-name';
+  /** File kinds this format can read. */
+  readonly fileKinds: readonly SourceFileKind[];
+  /** Confidence 0..1 that the probed file is this format; 0 = certainly not. Pure and cheap (headers only). */
+  detect(probe: FormatProbe): number;
+  readonly read?: SourceReadOptions;
+  /**
+   * Absolute path of the conversion SQL: one SELECT over the view `src` returning the FOCUS 1.2 columns with CASTs to
+   * the storage types (Decimal → DECIMAL(38,18), DateTime → TIMESTAMPTZ in UTC, Tags → MAP(VARCHAR, VARCHAR),
+   * other JSON → JSON) plus provider-only `x_*` columns. No trailing semicolon. Use `sqlFilePath('./x.sql', import.meta.url)`.
+   */
+  readonly sqlFile: string;
+  /**
+   * One SELECT over `src` giving the source's own totals for reconciliation, one row per billing period and currency:
+   *   billing_period VARCHAR ('yyyy-mm'), currency VARCHAR, row_count BIGINT,
+   *   billed_total DECIMAL(38,18), effective_total DECIMAL(38,18) (NULL when the source has no amortized figure).
+   * The driver checks them EXACTLY against SUM(BilledCost) / SUM(EffectiveCost) of the converted rows grouped by
+   * strftime(BillingPeriodStart, '%Y-%m') and BillingCurrency.
+   */
+  readonly sourceTotalsSql: string;
+  /**
+   * Optional SELECT over `src` returning one row, one VARCHAR column `source_id`: a stable id of the account / export
+   * that produced the files (e.g. the payer account). Re-imports of the same source and period replace each other.
+   * The driver sanitizes it for the lake path; when absent or NULL it falls back to the format id.
+   */
+  readonly sourceIdSql?: string;
+  /** Path of the mapping documentation, relative to the repository root (docs/focus/<id>.md). */
+  readonly docPath?: string;
+}
+
+export function sqlFilePath(relative: string, importMetaUrl: string): string {
+  return fileURLToPath(new URL(relative, importMetaUrl));
+}
