@@ -1,0 +1,1 @@
+export * from './src/catalog/focus-catalog.ts';
