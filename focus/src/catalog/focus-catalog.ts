@@ -27,6 +27,8 @@ export interface FocusColumn {
   introducedVersion: string;
   description: string;
   specSource: string;
+  /** Model applicability criteria of the presence rule (e.g. COMMITMENT_DISCOUNT_SUPPORTED); empty when unconditional. */
+  presenceCriteria: string[];
   /** Rule ids in the official FOCUS 1.2 requirements model (focus_validator model-1.2.json). */
   modelRules: { presence: string; type?: string; notNull?: string; allowedValues?: string };
 }

@@ -13,6 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
 const sourceDir = join(repoRoot, 'test/fixtures/focus-spec');
 const outFile = join(here, 'focus-1.2.columns.json');
+const rulesOutFile = join(here, 'focus-1.2.row-rules.json');
 
 interface SpecColumnRecord {
   focus_version: string;
@@ -40,6 +41,7 @@ interface ModelRequirement {
 
 interface ModelRule {
   Reference: string;
+  ApplicabilityCriteria: string[];
   EntityType: string;
   Status: string;
   ValidationCriteria: {
@@ -95,11 +97,20 @@ function unconditional(rule: ModelRule): boolean {
 }
 
 function modelRuleIdsFor(model: ModelFile, column: string) {
-  const ids: { presence?: string; type?: string; notNull?: string; allowedValues?: string; modelAllowedValues?: string[] } = {};
+  const ids: { presence?: string; presenceKeyword?: string; presenceCriteria?: string[]; type?: string; notNull?: string; allowedValues?: string; modelAllowedValues?: string[] } = {};
+  const keywordRank = ['MUST', 'RECOMMENDED', 'SHOULD', 'MAY'];
   for (const [id, rule] of Object.entries(model.ModelRules)) {
     if (rule.Status !== 'Active') continue;
     const req = rule.ValidationCriteria.Requirement;
-    if (rule.EntityType === 'Dataset' && req.CheckFunction === 'ColumnPresent' && req.ColumnName === column) ids.presence = id;
+    if (rule.EntityType === 'Dataset' && req.CheckFunction === 'ColumnPresent' && req.ColumnName === column) {
+      // Some columns have several presence rules (MUST for virtual currency, MAY otherwise): keep the strongest.
+      const keyword = rule.ValidationCriteria.Keyword;
+      if (!ids.presenceKeyword || keywordRank.indexOf(keyword) < keywordRank.indexOf(ids.presenceKeyword)) {
+        ids.presence = id;
+        ids.presenceKeyword = keyword;
+        ids.presenceCriteria = rule.ApplicabilityCriteria;
+      }
+    }
     if (rule.EntityType !== 'Column' || rule.Reference !== column || !unconditional(rule)) continue;
     if ((req.CheckFunction === 'TypeString' || req.CheckFunction === 'TypeDecimal' || req.CheckFunction === 'TypeDateTime') && req.ColumnName === column) ids.type = id;
     if (req.CheckFunction === 'CheckNotValue' && req.Value === null && req.ColumnName === column && /MUST NOT be null\.$/.test(rule.ValidationCriteria.MustSatisfy)) ids.notNull = id;
@@ -109,6 +120,71 @@ function modelRuleIdsFor(model: ModelFile, column: string) {
     }
   }
   return ids;
+}
+
+/**
+ * Row rules whose MustSatisfy sentence follows one of these fixed shapes become data for the validator. The model's
+ * machine-readable `Condition`s are not used: several contradict their own sentence (see PROVENANCE.md).
+ * Only sentences with no conditional ancestor are taken unless the ancestor's condition is just "X is not null".
+ */
+const ROW_RULE_SHAPES: Array<{ template: string; pattern: RegExp; params: (m: RegExpMatchArray) => Record<string, string> }> = [
+  { template: 'null-when-null', pattern: /^(\w+) MUST be null when (\w+) is null\.$/, params: (m) => ({ other: m[2]! }) },
+  { template: 'not-null-when-not-null', pattern: /^(\w+) (?:MUST|SHOULD) NOT be null when (\w+) is not null\.$/, params: (m) => ({ other: m[2]! }) },
+  { template: 'not-null-when-not-null-and-usage', pattern: /^(\w+) MUST NOT be null when (\w+) is not null and Charge ?Category is "Usage"\.$/, params: (m) => ({ other: m[2]! }) },
+  { template: 'null-when-tax', pattern: /^(\w+) MUST be null when ChargeCategory is "Tax"\.$/, params: () => ({}) },
+  { template: 'not-null-when-usage-or-purchase-not-correction', pattern: /^(\w+) MUST NOT be null when ChargeCategory is "Usage" or "Purchase" and ChargeClass is not "Correction"\.$/, params: () => ({}) },
+  { template: 'non-negative', pattern: /^(\w+) MUST be a non-negative decimal value\.$/, params: () => ({}) },
+];
+
+function conditionalAncestors(model: ModelFile): Map<string, string[]> {
+  const parents = new Map<string, string[]>();
+  const walk = (req: ModelRequirement & { ModelRuleId?: string }, parentId: string) => {
+    if (req.CheckFunction === 'CheckModelRule' && req.ModelRuleId) parents.set(req.ModelRuleId, [...(parents.get(req.ModelRuleId) ?? []), parentId]);
+    for (const item of req.Items ?? []) walk(item, parentId);
+  };
+  for (const [id, rule] of Object.entries(model.ModelRules)) walk(rule.ValidationCriteria.Requirement, id);
+  const ancestors = (id: string, seen = new Set<string>()): string[] => {
+    const out: string[] = [];
+    for (const p of parents.get(id) ?? []) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const parent = model.ModelRules[p];
+      if (parent && !unconditional(parent)) out.push(parent.ValidationCriteria.MustSatisfy);
+      out.push(...ancestors(p, seen));
+    }
+    return out;
+  };
+  return new Map(Object.keys(model.ModelRules).map((id) => [id, ancestors(id)]));
+}
+
+function extractRowRules(model: ModelFile, columnNames: Set<string>) {
+  const ancestors = conditionalAncestors(model);
+  const rules = [];
+  for (const [id, rule] of Object.entries(model.ModelRules)) {
+    if (rule.Status !== 'Active' || rule.EntityType !== 'Column') continue;
+    const text = rule.ValidationCriteria.MustSatisfy;
+    for (const shape of ROW_RULE_SHAPES) {
+      const m = text.match(shape.pattern);
+      if (!m) continue;
+      const column = m[1]!;
+      const params = shape.params(m);
+      for (const name of [column, ...Object.values(params)]) {
+        if (!columnNames.has(name)) throw new Error(`model-1.2.json ${id}: "${name}" is not a FOCUS 1.2 column`);
+      }
+      const onlyWhenNotNull = `When ${column} is not null, ${column} adheres to the following additional requirements:`;
+      const blocking = (ancestors.get(id) ?? []).filter((a) => a !== onlyWhenNotNull);
+      if (blocking.length > 0) throw new Error(`model-1.2.json ${id}: shape "${shape.template}" matched but it is nested under "${blocking[0]}"`);
+      rules.push({ id, column, keyword: rule.ValidationCriteria.Keyword, description: text, template: shape.template, ...params });
+      break;
+    }
+  }
+  return rules.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function writeAtomically(file: string, value: unknown): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, file);
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -171,6 +247,7 @@ function generate() {
       introducedVersion: r.introduced_version,
       description: r.description,
       specSource: r.source_file,
+      presenceCriteria: ids.presenceCriteria ?? [],
       modelRules: {
         presence: ids.presence,
         ...(ids.type ? { type: ids.type } : {}),
@@ -189,10 +266,10 @@ function generate() {
     ],
     columns,
   };
-  const tmp = `${outFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(out, null, 2)}\n`);
-  renameSync(tmp, outFile);
-  process.stdout.write(`wrote ${columns.length} columns to ${outFile}\n`);
+  writeAtomically(outFile, out);
+  const rowRules = extractRowRules(model, new Set(columns.map((c) => c.name)));
+  writeAtomically(rulesOutFile, { focusVersion: '1.2', generatedBy: out.generatedBy, source: out.sources[1], rules: rowRules });
+  process.stdout.write(`wrote ${columns.length} columns to ${outFile}\nwrote ${rowRules.length} row rules to ${rulesOutFile}\n`);
 }
 
 generate();
