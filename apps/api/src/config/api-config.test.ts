@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, devJwtSecretFile, loadApiConfig, parseByteSize, parseDurationSeconds } from './api-config.ts';
+
+const SECRET = 'x'.repeat(40);
+const dirs: string[] = [];
+function tmpDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'finops-config-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('loadApiConfig', () => {
+  it('applies defaults', () => {
+    const c = loadApiConfig({ FINOPS_JWT_SECRET: SECRET, FINOPS_DATA_DIR: '/srv/finops' });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: '/srv/finops',
+      role: 'all',
+      jwt: { issuer: 'openfinops', accessTtlSeconds: 900, refreshTtlSeconds: 2_592_000 },
+      bodyLimitBytes: 1_048_576,
+      oidc: undefined,
+    });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['FINOPS_ROLE', 'scheduler'],
+    ['FINOPS_ACCESS_TTL', '15 minutes'],
+    ['FINOPS_BODY_LIMIT', '1gb'],
+    ['FINOPS_RATE_LIMIT', '-1'],
+    ['DATABASE_URL', 'mysql://x@y/z'],
+    ['FINOPS_JWT_SECRET', 'short'],
+    ['FINOPS_OIDC_JWKS_URL', 'not a url'],
+  ])('names %s when it is invalid (%j)', (variable, value) => {
+    const env = { FINOPS_JWT_SECRET: SECRET, FINOPS_DATA_DIR: tmpDir(), [variable]: value };
+    expect(() => loadApiConfig(env)).toThrow(ConfigError);
+    expect(() => loadApiConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
+  it('requires the JWT secret in production', () => {
+    expect(() => loadApiConfig({ NODE_ENV: 'production', FINOPS_DATA_DIR: tmpDir() })).toThrow(/FINOPS_JWT_SECRET is required/);
+  });
+
+  it('requires all OIDC variables together', () => {
+    expect(() =>
+      loadApiConfig({ FINOPS_JWT_SECRET: SECRET, FINOPS_OIDC_ISSUER: 'https://idp.example', FINOPS_DATA_DIR: tmpDir() }),
+    ).toThrow(/FINOPS_OIDC_JWKS_URL is required/);
+  });
+
+  it('generates and persists a development secret with a warning', () => {
+    const dir = tmpDir();
+    const warnings: string[] = [];
+    const first = loadApiConfig({ FINOPS_DATA_DIR: dir }, { warn: (m) => warnings.push(m) });
+    const second = loadApiConfig({ FINOPS_DATA_DIR: dir }, { warn: (m) => warnings.push(m) });
+    expect(first.jwt.secret.length).toBeGreaterThanOrEqual(32);
+    expect(second.jwt.secret).toBe(first.jwt.secret);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/FINOPS_JWT_SECRET is not set/);
+    expect(fs.statSync(devJwtSecretFile(dir)).mode & 0o077).toBe(0);
+  });
+});
+
+describe('units', () => {
+  it('parses durations and sizes', () => {
+    expect(parseDurationSeconds('90s')).toBe(90);
+    expect(parseDurationSeconds('30d')).toBe(2_592_000);
+    expect(parseByteSize('512kb')).toBe(524_288);
+    expect(() => parseDurationSeconds('0m')).toThrow(/greater than zero/);
+  });
+});
