@@ -1,0 +1,58 @@
+import type { Checker, CheckerClock, CheckerContext, CheckerInputs } from './define-checker.ts';
+import type { InventoryKind, InventoryRecord, InventorySnapshot } from './inventory.ts';
+import { type CheckerLogger, silentLogger } from './logger.ts';
+import { emptyPriceLookup, type PricingLookup } from './pricing.ts';
+import type { FindingWire } from '@openfinops/contracts';
+
+export class UndeclaredInputError extends Error {
+  readonly code = 'CHECKER_UNDECLARED_INPUT';
+  constructor(readonly checkerId: string, readonly kind: string) {
+    super(`Checker ${checkerId} read inventory "${kind}" but does not declare it in inputs.inventory`);
+    this.name = 'UndeclaredInputError';
+  }
+}
+
+export interface CreateContextOptions {
+  tenantId: string;
+  accountId: string;
+  /** Raw config; parsed with the checker's schema (defaults applied). */
+  config?: unknown;
+  inventory?: InventorySnapshot;
+  pricing?: PricingLookup;
+  clock?: CheckerClock;
+  logger?: CheckerLogger;
+}
+
+export const systemClock: CheckerClock = { now: () => new Date() };
+
+export function fixedClock(at: Date): CheckerClock {
+  return { now: () => new Date(at.getTime()) };
+}
+
+export function createCheckerContext<Config>(checker: Checker<Config>, opts: CreateContextOptions): CheckerContext<Config> {
+  const declared = new Set<string>(checker.inputs.inventory ?? []);
+  const snapshot = opts.inventory ?? {};
+  const inputs: CheckerInputs = {
+    inventory<K extends InventoryKind>(kind: K) {
+      if (!declared.has(kind)) throw new UndeclaredInputError(checker.id, kind);
+      const records = (snapshot[kind] ?? []) as InventoryRecord<K>[];
+      return Object.freeze([...records]);
+    },
+  };
+  return Object.freeze({
+    tenantId: opts.tenantId,
+    accountId: opts.accountId,
+    config: Object.freeze(checker.parseConfig(opts.config)) as Readonly<Config>,
+    inputs,
+    pricing: opts.pricing ?? emptyPriceLookup,
+    clock: opts.clock ?? systemClock,
+    logger: opts.logger ?? silentLogger,
+  });
+}
+
+/** Drains a checker's output, whether it yields synchronously or asynchronously. */
+export async function collectFindings<Config>(checker: Checker<Config>, ctx: CheckerContext<Config>): Promise<FindingWire[]> {
+  const out: FindingWire[] = [];
+  for await (const finding of checker.run(ctx)) out.push(finding);
+  return out;
+}
