@@ -71,7 +71,28 @@ export interface SourceFormat {
   readonly sourceIdSql?: string;
   /** Path of the mapping documentation, relative to the repository root (docs/focus/<id>.md). */
   readonly docPath?: string;
+  /**
+   * Source columns the SQL references that some exports omit (CUR column sets depend on the account's usage): the
+   * driver adds each one missing from the files to `src` as NULL VARCHAR, so the SQL can name them unconditionally.
+   */
+  readonly optionalColumns?: readonly string[];
+  /**
+   * When set, the driver adds `src."__tags"` MAP(VARCHAR, VARCHAR) built from every source column whose name starts with
+   * this prefix (key = the rest of the name, NULL/empty values dropped), e.g. 'resourceTags/' for legacy CUR.
+   */
+  readonly tagColumnPrefix?: string;
+  /**
+   * Columns that hold a string→string map: a JSON object string in CSV, a MAP in parquet. The driver normalises each
+   * present one in `src` to MAP(VARCHAR, VARCHAR) so one SQL file serves both file kinds.
+   */
+  readonly mapColumns?: readonly string[];
 }
+
+/**
+ * Placeholder a conversion SQL may put at the end of its select list: the driver replaces it with `, "x_a", "x_b", …`
+ * (every `src` column starting with `x_` that the SQL does not already produce) or with nothing.
+ */
+export const PASSTHROUGH_X_COLUMNS = '{{x_columns}}';
 
 export function sqlFilePath(relative: string, importMetaUrl: string): string {
   return fileURLToPath(new URL(relative, importMetaUrl));

@@ -2,9 +2,13 @@
  * All source formats the importer knows. To add one: create `focus/src/formats/<id>/<id>.format.ts` exporting a
  * `SourceFormat`, then add ONE import line and ONE entry in `formats` below (keep the list ordered by id).
  */
+import { awsCurV1Format } from './aws-cur-v1/aws-cur-v1.format.ts';
+import { awsCurV2Format } from './aws-cur-v2/aws-cur-v2.format.ts';
+import { awsFocusFormat } from './aws-focus/aws-focus.format.ts';
+import { focusFormat } from './focus/focus.format.ts';
 import type { FormatProbe, SourceFormat } from './format.ts';
 
-export const formats: readonly SourceFormat[] = [];
+export const formats: readonly SourceFormat[] = [awsCurV1Format, awsCurV2Format, awsFocusFormat, focusFormat];
 
 export class UnknownFormatError extends Error {
   readonly code = 'UNKNOWN_FORMAT';
