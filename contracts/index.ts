@@ -1,0 +1,7 @@
+export * from './src/decimal.ts';
+export * from './src/finding.schema.ts';
+export * from './src/fingerprint.ts';
+export * from './src/finding-storage.schema.ts';
+export * from './src/finding-cast.ts';
+export * from './src/finding-arrow.ts';
+export * from './src/finding-parquet.ts';

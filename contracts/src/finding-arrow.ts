@@ -1,0 +1,254 @@
+import {
+  DataType,
+  type Date_,
+  type DateDay,
+  type Decimal,
+  type Map_,
+  RecordBatch,
+  Struct,
+  Table,
+  type Timestamp,
+  Utf8,
+  makeData,
+  vectorFromArray,
+  type Field,
+  type Schema,
+  type Vector,
+} from 'apache-arrow';
+import { FINDING_DECIMAL_PRECISION, FINDING_DECIMAL_SCALE, decimalVector, decimalVectorValues, formatDecimal, toDecimal18_6 } from './decimal.ts';
+import { FINDING_CATEGORIES, PROVIDERS, SAVINGS_BASES, SEVERITIES } from './finding.schema.ts';
+import { findingArrowSchema, findingTagsType, type FindingRecord } from './finding-storage.schema.ts';
+
+/** Plain-data description of an Arrow type, precise enough to compare schemas exactly. */
+export interface ArrowTypeDescription {
+  type: string;
+  unit?: string;
+  timezone?: string | null;
+  precision?: number;
+  scale?: number;
+  bitWidth?: number;
+  keysSorted?: boolean;
+  children?: ArrowFieldDescription[];
+}
+export interface ArrowFieldDescription {
+  name: string;
+  nullable: boolean;
+  type: ArrowTypeDescription;
+}
+
+// apache-arrow's own comparator treats every Decimal as equal, so precision/scale need this.
+function describeType(type: DataType): ArrowTypeDescription {
+  if (DataType.isDecimal(type)) {
+    const t = type as Decimal;
+    return { type: 'Decimal', precision: t.precision, scale: t.scale, bitWidth: t.bitWidth };
+  }
+  if (DataType.isTimestamp(type)) {
+    const t = type as Timestamp;
+    return { type: 'Timestamp', unit: String(t.unit), timezone: t.timezone ?? null };
+  }
+  if (DataType.isDate(type)) return { type: 'Date', unit: String((type as Date_).unit) };
+  if (DataType.isMap(type)) {
+    const t = type as Map_;
+    return { type: 'Map', keysSorted: t.keysSorted, children: t.children.map(describeField) };
+  }
+  if (DataType.isStruct(type)) return { type: 'Struct', children: (type as Struct).children.map(describeField) };
+  return { type: type.toString() };
+}
+
+export function describeField(field: Field): ArrowFieldDescription {
+  return { name: field.name, nullable: field.nullable, type: describeType(field.type) };
+}
+
+export function describeArrowSchema(schema: Schema): ArrowFieldDescription[] {
+  return schema.fields.map(describeField);
+}
+
+/** First difference between `schema` and `findingArrowSchema`, or null when they match exactly. */
+export function findingSchemaMismatch(schema: Schema): string | null {
+  const expected = describeArrowSchema(findingArrowSchema);
+  const actual = describeArrowSchema(schema);
+  for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+    const want = expected[i];
+    const got = actual[i];
+    if (want === undefined) return `unexpected extra column "${got?.name}" at position ${i}`;
+    if (got === undefined) return `missing column "${want.name}" at position ${i}`;
+    if (JSON.stringify(want) !== JSON.stringify(got)) {
+      return `column ${i} "${got.name}": expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`;
+    }
+  }
+  return null;
+}
+
+const DAY_MS = 86_400_000;
+const DAY_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function dayNumber(text: string, where: string): number {
+  const match = DAY_TEXT.exec(text);
+  const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
+  if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) {
+    throw new TypeError(`${where}: run_date must be a calendar day 'YYYY-MM-DD', got ${JSON.stringify(text)}`);
+  }
+  return ms / DAY_MS;
+}
+
+type StringKey = { [K in keyof FindingRecord]: FindingRecord[K] extends string | null ? K : never }[keyof FindingRecord];
+
+/**
+ * Arrow Table with exactly `findingArrowSchema` (including its metadata). Values are checked on the
+ * way in; a bad one throws naming the record index and column.
+ */
+export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Table {
+  const where = (index: number, column: string) => `finding record ${index} (resource_id ${JSON.stringify(records[index]?.resource_id)}) column ${column}`;
+
+  const textColumn = (column: StringKey, nullable: boolean): Vector => {
+    const values = records.map((record, index) => {
+      const value: unknown = record[column];
+      if (value === null && nullable) return null;
+      if (typeof value !== 'string') throw new TypeError(`${where(index, column)}: expected a string${nullable ? ' or null' : ''}, got ${value === null ? 'null' : typeof value}`);
+      return value;
+    });
+    return vectorFromArray(values, new Utf8());
+  };
+  const moneyColumn = (column: 'estimated_monthly_savings' | 'observed_monthly_cost', nullable: boolean): Vector => {
+    const values = records.map((record, index) => {
+      const value: unknown = record[column];
+      if (value === null && nullable) return null;
+      if (typeof value !== 'string') throw new TypeError(`${where(index, column)}: expected decimal text, got ${value === null ? 'null' : typeof value}`);
+      return toDecimal18_6(value, where(index, column));
+    });
+    return decimalVector(values, FINDING_DECIMAL_PRECISION, FINDING_DECIMAL_SCALE);
+  };
+
+  const runDates = new Int32Array(records.map((record, index) => dayNumber(record.run_date, where(index, 'run_date'))));
+  const observedAt = records.map((record, index) => {
+    if (!(record.observed_at instanceof Date) || Number.isNaN(record.observed_at.getTime())) {
+      throw new TypeError(`${where(index, 'observed_at')}: expected a valid Date`);
+    }
+    return record.observed_at;
+  });
+  const tags = records.map((record, index) => {
+    if (record.tags === null || typeof record.tags !== 'object') throw new TypeError(`${where(index, 'tags')}: expected an object of strings`);
+    // Sorted entries make files byte-for-byte reproducible for the same findings.
+    const entries = Object.entries(record.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [key, value] of entries) {
+      if (typeof value !== 'string') throw new TypeError(`${where(index, 'tags')}: tag "${key}" must be a string, got ${typeof value}`);
+    }
+    return new Map(entries);
+  });
+
+  const columns: Record<string, Vector> = {
+    tenant_id: textColumn('tenant_id', false),
+    run_id: textColumn('run_id', false),
+    observed_at: vectorFromArray(observedAt, findingArrowSchema.fields[3]!.type),
+    fingerprint: textColumn('fingerprint', false),
+    finding_id: textColumn('finding_id', false),
+    provider: textColumn('provider', false),
+    account_id: textColumn('account_id', false),
+    region: textColumn('region', false),
+    resource_type: textColumn('resource_type', false),
+    resource_id: textColumn('resource_id', false),
+    check_id: textColumn('check_id', false),
+    check_version: textColumn('check_version', false),
+    category: textColumn('category', false),
+    severity: textColumn('severity', false),
+    title: textColumn('title', false),
+    recommendation: textColumn('recommendation', false),
+    estimated_monthly_savings: moneyColumn('estimated_monthly_savings', false),
+    currency: textColumn('currency', false),
+    savings_basis: textColumn('savings_basis', false),
+    observed_monthly_cost: moneyColumn('observed_monthly_cost', true),
+    evidence: textColumn('evidence', false),
+    tags: vectorFromArray(tags, findingTagsType),
+    discriminator: textColumn('discriminator', true),
+    exclusion_group: textColumn('exclusion_group', true),
+  };
+  const children = findingArrowSchema.fields.map((field) => {
+    if (field.name === 'run_date') {
+      return makeData({ type: field.type as DateDay, length: records.length, nullCount: 0, data: runDates });
+    }
+    const vector = columns[field.name];
+    // vectorFromArray's default high-water mark is unbounded, so each column is one chunk.
+    if (!vector || vector.data.length !== 1) throw new Error(`internal: column ${field.name} was not built as a single chunk`);
+    return vector.data[0]!;
+  });
+  const batch = new RecordBatch(
+    findingArrowSchema,
+    makeData({ type: new Struct(findingArrowSchema.fields), length: records.length, nullCount: 0, children }),
+  );
+  return new Table(findingArrowSchema, [batch]);
+}
+
+function memberOf<T extends string>(allowed: ReadonlyArray<T>, value: unknown, where: string): T {
+  if (typeof value !== 'string' || !(allowed as ReadonlyArray<string>).includes(value)) {
+    throw new TypeError(`${where}: ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+/**
+ * Typed records from a findings table (e.g. `readFindingsParquet`). Rejects a table whose schema
+ * differs from `findingArrowSchema`; `source` names the file in errors.
+ */
+export function findingRecordsFromTable(table: Table, source = 'findings table'): FindingRecord[] {
+  const mismatch = findingSchemaMismatch(table.schema);
+  if (mismatch) throw new TypeError(`${source}: not a findings table: ${mismatch}`);
+
+  const column = (name: string): Vector => table.getChild(name)!;
+  const text = (name: string) => [...column(name)] as Array<string | null>;
+  const money = (name: string) => decimalVectorValues(column(name) as Vector<Decimal>);
+  const requireText = (values: Array<string | null>, name: string, row: number): string => {
+    const value = values[row];
+    if (typeof value !== 'string') throw new TypeError(`${source} row ${row} column ${name}: null in a non-null column`);
+    return value;
+  };
+
+  const cols = Object.fromEntries(
+    findingArrowSchema.fields
+      .filter((f) => DataType.isUtf8(f.type))
+      .map((f) => [f.name, text(f.name)]),
+  ) as Record<string, Array<string | null>>;
+  const t = (name: string, row: number) => requireText(cols[name]!, name, row);
+  const savings = money('estimated_monthly_savings');
+  const observedCost = money('observed_monthly_cost');
+  const runDate = column('run_date');
+  const observedAt = column('observed_at');
+  const tags = column('tags');
+
+  const records: FindingRecord[] = [];
+  for (let row = 0; row < table.numRows; row++) {
+    const at = (name: string) => `${source} row ${row} column ${name}`;
+    const saving = savings[row];
+    if (saving === null || saving === undefined) throw new TypeError(`${at('estimated_monthly_savings')}: null in a non-null column`);
+    const cost = observedCost[row];
+    const tagRow = tags.get(row) as { toJSON(): Record<string, string> } | null;
+    records.push({
+      tenant_id: t('tenant_id', row),
+      run_id: t('run_id', row),
+      // DateDay.get yields epoch milliseconds of the day.
+      run_date: new Date(runDate.get(row) as number).toISOString().slice(0, 10),
+      observed_at: new Date(Number(observedAt.get(row))),
+      fingerprint: t('fingerprint', row),
+      finding_id: t('finding_id', row),
+      provider: memberOf(PROVIDERS, t('provider', row), at('provider')),
+      account_id: t('account_id', row),
+      region: t('region', row),
+      resource_type: t('resource_type', row),
+      resource_id: t('resource_id', row),
+      check_id: t('check_id', row),
+      check_version: t('check_version', row),
+      category: memberOf(FINDING_CATEGORIES, t('category', row), at('category')),
+      severity: memberOf(SEVERITIES, t('severity', row), at('severity')),
+      title: t('title', row),
+      recommendation: t('recommendation', row),
+      estimated_monthly_savings: formatDecimal(saving, FINDING_DECIMAL_SCALE),
+      currency: t('currency', row),
+      savings_basis: memberOf(SAVINGS_BASES, t('savings_basis', row), at('savings_basis')),
+      observed_monthly_cost: cost === null || cost === undefined ? null : formatDecimal(cost, FINDING_DECIMAL_SCALE),
+      evidence: t('evidence', row),
+      tags: tagRow ? { ...tagRow.toJSON() } : {},
+      discriminator: cols.discriminator![row] ?? null,
+      exclusion_group: cols.exclusion_group![row] ?? null,
+    });
+  }
+  return records;
+}

@@ -1,0 +1,136 @@
+import { type z } from 'zod';
+import { FINDING_DECIMAL_SCALE, formatDecimal, toDecimal18_6 } from './decimal.ts';
+import { FindingWireSchema, type FindingWire } from './finding.schema.ts';
+import { canonicalJson, findingId, fingerprint } from './fingerprint.ts';
+import { type FindingRecord } from './finding-storage.schema.ts';
+
+export interface CastContext {
+  tenantId: string;
+  runId: string;
+  observedAt: Date;
+}
+
+export interface FindingRejection {
+  /** Position of the record in the input batch. */
+  index: number;
+  resourceId?: string;
+  /** Wire field name (camelCase, dotted for nested paths); '' when the record itself is not an object. */
+  field: string;
+  reason: string;
+}
+
+export interface CastResult {
+  records: FindingRecord[];
+  rejected: FindingRejection[];
+}
+
+export const DUPLICATE_FINGERPRINT_REASON = 'duplicate fingerprint in run';
+
+/** 'YYYY-MM-DD' of the UTC day of `date`. */
+export function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function describeIssue(input: unknown, issue: z.core.$ZodIssue): { field: string; reason: string } {
+  if (issue.code === 'unrecognized_keys') {
+    return { field: issue.keys.join(','), reason: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
+  }
+  const field = issue.path.map(String).join('.');
+  if (issue.path.length > 0 && valueAt(input, issue.path) === undefined && issue.code === 'invalid_type') {
+    return { field, reason: `missing required field "${field}"` };
+  }
+  return { field, reason: field ? `${field}: ${issue.message.replace(`${field}: `, '')}` : issue.message };
+}
+
+function toRecord(wire: FindingWire, ctx: CastContext, fp: string): FindingRecord {
+  const discriminator = wire.discriminator && wire.discriminator !== '' ? wire.discriminator : null;
+  return {
+    tenant_id: ctx.tenantId,
+    run_id: ctx.runId,
+    run_date: utcDay(ctx.observedAt),
+    observed_at: new Date(ctx.observedAt.getTime()),
+    fingerprint: fp,
+    finding_id: findingId(fp, ctx.runId),
+    provider: wire.provider,
+    account_id: wire.accountId,
+    region: wire.region,
+    resource_type: wire.resourceType,
+    resource_id: wire.resourceId,
+    check_id: wire.checkId,
+    check_version: wire.checkVersion,
+    category: wire.category,
+    severity: wire.severity,
+    title: wire.title,
+    recommendation: wire.recommendation,
+    estimated_monthly_savings: formatDecimal(toDecimal18_6(wire.estimatedMonthlySavings, 'estimatedMonthlySavings'), FINDING_DECIMAL_SCALE),
+    currency: wire.currency,
+    savings_basis: wire.savingsBasis,
+    observed_monthly_cost:
+      wire.observedMonthlyCost === undefined || wire.observedMonthlyCost === null
+        ? null
+        : formatDecimal(toDecimal18_6(wire.observedMonthlyCost, 'observedMonthlyCost'), FINDING_DECIMAL_SCALE),
+    evidence: canonicalJson(wire.evidence),
+    tags: { ...wire.tags },
+    discriminator,
+    exclusion_group: wire.exclusionGroup ?? null,
+  };
+}
+
+function assertContext(ctx: CastContext): void {
+  if (ctx === null || typeof ctx !== 'object') throw new TypeError('castFindings: ctx must be { tenantId, runId, observedAt }');
+  if (typeof ctx.tenantId !== 'string' || ctx.tenantId.trim() === '') throw new TypeError('castFindings: ctx.tenantId must be a non-empty string');
+  if (typeof ctx.runId !== 'string' || ctx.runId.trim() === '') throw new TypeError('castFindings: ctx.runId must be a non-empty string');
+  if (!(ctx.observedAt instanceof Date) || Number.isNaN(ctx.observedAt.getTime())) {
+    throw new TypeError(`castFindings: ctx.observedAt must be a valid Date, got ${String(ctx.observedAt)}`);
+  }
+}
+
+/**
+ * Validates wire findings and turns them into storage records (fingerprint, finding id, exact
+ * DECIMAL(18,6) money, canonical evidence JSON). A bad record is reported in `rejected` with its
+ * index, resourceId (when readable) and the offending field, and never stops the batch. Within a
+ * batch the first record of a fingerprint wins; later ones are rejected as duplicates.
+ * Throws only for a bad `ctx` (it concerns the whole run).
+ */
+export function castFindings(inputs: unknown[], ctx: CastContext): CastResult {
+  assertContext(ctx);
+  if (!Array.isArray(inputs)) throw new TypeError('castFindings: inputs must be an array');
+  const records: FindingRecord[] = [];
+  const rejected: FindingRejection[] = [];
+  const seen = new Map<string, number>();
+
+  inputs.forEach((input, index) => {
+    const rawResourceId = valueAt(input, ['resourceId']);
+    const resourceId = typeof rawResourceId === 'string' ? rawResourceId : undefined;
+    const reject = (field: string, reason: string) => rejected.push({ index, ...(resourceId !== undefined ? { resourceId } : {}), field, reason });
+
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      reject('', `record ${index} is not an object`);
+      return;
+    }
+    const parsed = FindingWireSchema.safeParse(input);
+    if (!parsed.success) {
+      const described = parsed.error.issues.map((issue) => describeIssue(input, issue));
+      const first = described[0] ?? { field: '', reason: 'invalid finding' };
+      reject(first.field, described.map((d) => d.reason).join('; '));
+      return;
+    }
+    const fp = fingerprint({ ...parsed.data, tenantId: ctx.tenantId });
+    if (seen.has(fp)) {
+      reject('fingerprint', DUPLICATE_FINGERPRINT_REASON);
+      return;
+    }
+    seen.set(fp, index);
+    records.push(toRecord(parsed.data, ctx, fp));
+  });
+  return { records, rejected };
+}

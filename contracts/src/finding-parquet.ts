@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { type Table as ArrowTable, tableFromIPC, tableToIPC, type Schema } from 'apache-arrow';
+import { Compression, Table as WasmTable, WriterPropertiesBuilder, readParquet, readSchema, writeParquet } from 'parquet-wasm';
+import { findingSchemaMismatch, findingsToArrowTable } from './finding-arrow.ts';
+import { type FindingRecord } from './finding-storage.schema.ts';
+
+export interface WriteFindingsOptions {
+  /**
+   * Called after the temp file is fully written and fsynced, before the rename. Exists so tests can
+   * stop the process at the worst moment and prove the final name never holds a partial file.
+   */
+  beforeRename?: (tempPath: string) => void | Promise<void>;
+}
+
+/** Name of the temp file for `filePath`: dot-prefixed so `*.parquet` globs never match it. */
+export function findingsTempPath(filePath: string): string {
+  return join(dirname(filePath), `.${basename(filePath)}.tmp-${randomBytes(8).toString('hex')}`);
+}
+
+/** zstd parquet bytes of an Arrow table. */
+export function arrowTableToParquet(table: ArrowTable): Uint8Array {
+  const wasmTable = WasmTable.fromIPCStream(tableToIPC(table, 'stream'));
+  const properties = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
+  return writeParquet(wasmTable, properties);
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  // Makes the rename itself durable; some platforms cannot open directories, which is harmless.
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    return;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Writes `records` as one zstd parquet file with exactly `findingArrowSchema`, atomically: the
+ * bytes go to `.<name>.tmp-<random>` in the same directory (created if missing), are fsynced and
+ * then renamed over `filePath`. A crash leaves either the previous file or the new one, never a
+ * partial file under the final name.
+ */
+export async function writeFindingsParquet(records: ReadonlyArray<FindingRecord>, filePath: string, options: WriteFindingsOptions = {}): Promise<void> {
+  const bytes = arrowTableToParquet(findingsToArrowTable(records));
+  const dir = dirname(filePath);
+  await mkdir(dir, { recursive: true });
+  const tempPath = findingsTempPath(filePath);
+  let renamed = false;
+  try {
+    const handle = await open(tempPath, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await options.beforeRename?.(tempPath);
+    await rename(tempPath, filePath);
+    renamed = true;
+    await fsyncDirectory(dir);
+  } finally {
+    if (!renamed) await rm(tempPath, { force: true });
+  }
+}
+
+async function readFileBytes(filePath: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(filePath));
+  } catch (error) {
+    throw new Error(`cannot read findings parquet ${filePath}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Arrow schema stored in a parquet file (no row data decoded). */
+export async function readParquetArrowSchema(filePath: string): Promise<Schema> {
+  const bytes = await readFileBytes(filePath);
+  try {
+    return tableFromIPC(readSchema(bytes).intoIPCStream()).schema;
+  } catch (error) {
+    throw new Error(`${filePath} is not a readable parquet file: ${String(error)}`, { cause: error });
+  }
+}
+
+/** Whole findings file as an Arrow table; throws naming the file if its schema is not `findingArrowSchema`. */
+export async function readFindingsParquet(filePath: string): Promise<ArrowTable> {
+  const bytes = await readFileBytes(filePath);
+  let table: ArrowTable;
+  try {
+    table = tableFromIPC(readParquet(bytes).intoIPCStream());
+  } catch (error) {
+    throw new Error(`${filePath} is not a readable parquet file: ${String(error)}`, { cause: error });
+  }
+  const mismatch = findingSchemaMismatch(table.schema);
+  if (mismatch) throw new Error(`${filePath} is not a findings file: ${mismatch}`);
+  return table;
+}

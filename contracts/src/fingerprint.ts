@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/**
+ * RFC 8785 (JCS) canonical JSON: keys sorted by UTF-16 code units, no whitespace, ECMAScript
+ * number formatting. Throws for values with no JSON form (undefined, NaN, Infinity, lone
+ * surrogates, cycles) instead of silently dropping them.
+ */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) {
+    throw new TypeError(`canonicalJson: value of type ${typeof value} has no JSON representation`);
+  }
+  return text;
+}
+
+/**
+ * The parts that identify one finding across runs. Extra properties are ignored, so a whole wire
+ * finding plus `tenantId` can be passed: thresholds, config, check version, savings and wording
+ * never change the identity.
+ */
+export interface IdentityParts {
+  tenantId: string;
+  provider: string;
+  accountId: string;
+  region: string;
+  resourceType: string;
+  resourceId: string;
+  checkId: string;
+  discriminator?: string | null;
+}
+
+const CASE_INSENSITIVE = ['tenantId', 'provider', 'region', 'resourceType', 'checkId'] as const;
+// AWS ARNs/ids and other provider ids are case-sensitive: trimmed only.
+const CASE_SENSITIVE = ['accountId', 'resourceId'] as const;
+
+/** Normalized identity parts: all trimmed, case-insensitive parts lower-cased, absent discriminator ''. */
+export function normalizeIdentity(parts: IdentityParts): Required<{ [K in keyof IdentityParts]: string }> {
+  const out: Record<string, string> = {};
+  for (const key of [...CASE_INSENSITIVE, ...CASE_SENSITIVE]) {
+    const value: unknown = parts[key];
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new TypeError(`identity part "${key}" must be a non-empty string, got ${value === '' ? 'an empty string' : typeof value}`);
+    }
+    out[key] = CASE_INSENSITIVE.includes(key as (typeof CASE_INSENSITIVE)[number]) ? value.trim().toLowerCase() : value.trim();
+  }
+  const discriminator: unknown = parts.discriminator;
+  if (discriminator !== undefined && discriminator !== null && typeof discriminator !== 'string') {
+    throw new TypeError(`identity part "discriminator" must be a string when given, got ${typeof discriminator}`);
+  }
+  out.discriminator = typeof discriminator === 'string' ? discriminator.trim() : '';
+  return out as Required<{ [K in keyof IdentityParts]: string }>;
+}
+
+/** Canonical JSON of exactly the normalized identity parts. */
+export function canonicalIdentity(parts: IdentityParts): string {
+  return canonicalJson(normalizeIdentity(parts));
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Stable identity of a finding across runs: lowercase hex SHA-256 of `canonicalIdentity(parts)`. */
+export function fingerprint(parts: IdentityParts): string {
+  return sha256Hex(canonicalIdentity(parts));
+}
+
+const FINGERPRINT_PATTERN = /^[0-9a-f]{64}$/;
+
+/**
+ * Id of one observation of a finding in one run: the first 32 hex chars (128 bits) of
+ * SHA-256(`${fingerprint}:${runId}`). Deterministic, so re-casting the same run yields the same ids.
+ */
+export function findingId(fingerprintHex: string, runId: string): string {
+  if (!FINGERPRINT_PATTERN.test(fingerprintHex)) {
+    throw new TypeError(`findingId: fingerprint must be 64 lowercase hex chars, got "${fingerprintHex}"`);
+  }
+  if (typeof runId !== 'string' || runId.trim() === '') {
+    throw new TypeError('findingId: runId must be a non-empty string');
+  }
+  return sha256Hex(`${fingerprintHex}:${runId}`).slice(0, 32);
+}
