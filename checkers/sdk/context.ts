@@ -2,7 +2,7 @@ import type { Checker, CheckerClock, CheckerContext, CheckerInputs } from './def
 import type { InventoryKind, InventoryRecord, InventorySnapshot } from './inventory.ts';
 import { type CheckerLogger, silentLogger } from './logger.ts';
 import { emptyPriceLookup, type PricingLookup } from './pricing.ts';
-import type { FindingWire } from '@openfinops/contracts';
+import type { FindingWireInput } from '@openfinops/contracts';
 
 export class UndeclaredInputError extends Error {
   readonly code = 'CHECKER_UNDECLARED_INPUT';
@@ -51,8 +51,8 @@ export function createCheckerContext<Config>(checker: Checker<Config>, opts: Cre
 }
 
 /** Drains a checker's output, whether it yields synchronously or asynchronously. */
-export async function collectFindings<Config>(checker: Checker<Config>, ctx: CheckerContext<Config>): Promise<FindingWire[]> {
-  const out: FindingWire[] = [];
+export async function collectFindings<Config>(checker: Checker<Config>, ctx: CheckerContext<Config>): Promise<FindingWireInput[]> {
+  const out: FindingWireInput[] = [];
   for await (const finding of checker.run(ctx)) out.push(finding);
   return out;
 }

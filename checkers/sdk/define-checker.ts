@@ -1,5 +1,5 @@
-import type { FindingWire } from '@openfinops/contracts';
-import { z } from 'zod';
+import type { FindingWire, FindingWireInput } from '@openfinops/contracts';
+import type { z } from 'zod';
 import type { InventoryKind, InventoryRecord } from './inventory.ts';
 import type { CheckerLogger } from './logger.ts';
 import type { PricingLookup } from './pricing.ts';
@@ -36,7 +36,7 @@ export interface CheckerContext<Config> {
   readonly logger: CheckerLogger;
 }
 
-export type CheckerOutput = AsyncIterable<FindingWire> | Iterable<FindingWire>;
+export type CheckerOutput = AsyncIterable<FindingWireInput> | Iterable<FindingWireInput>;
 
 export interface CheckerDefinition<Schema extends CheckerConfigSchema> {
   /** `<provider>/<name>`, e.g. `aws/ec2-graviton`; stable, part of every finding's fingerprint. */

@@ -34,6 +34,7 @@ export const priceTableSchema = z
     operatingSystem: z.string(),
     tenancy: z.string(),
     unit: z.literal('hour'),
+    note: z.string().optional(),
     regions: z.record(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region code'), z.record(z.string(), decimalString)),
   })
   .strict();

@@ -1,4 +1,4 @@
-import type { FindingWire } from '@openfinops/contracts';
+import type { FindingWireInput } from '@openfinops/contracts';
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { defineChecker } from '../../sdk/define-checker.ts';
@@ -175,7 +175,7 @@ export const ec2GravitonChecker = defineChecker({
         observed = money(new Decimal(current.hourly).times(hours));
       }
 
-      const finding: FindingWire = {
+      const finding: FindingWireInput = {
         provider: 'aws',
         accountId: ctx.accountId,
         region,
