@@ -1,0 +1,182 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { focusColumnNames, focusCreateTableSql, focusDuckDbType, quoteIdentifier } from '../catalog/focus-catalog.ts';
+import { validateFocus, type FocusValidationReport } from './validate-focus.ts';
+
+type Row = Record<string, string | null>;
+
+/** A Usage row covered by a commitment discount that satisfies every 1.2 rule. */
+const usageRow: Row = {
+  AvailabilityZone: 'us-east-1a', BilledCost: '10', BillingAccountId: '000123456789', BillingAccountName: 'Acme',
+  BillingAccountType: 'Billing Account', BillingCurrency: 'USD', BillingPeriodEnd: '2025-02-01 00:00:00+00',
+  BillingPeriodStart: '2025-01-01 00:00:00+00', CapacityReservationId: null, CapacityReservationStatus: null,
+  ChargeCategory: 'Usage', ChargeClass: null, ChargeDescription: 'VM hours', ChargeFrequency: 'Usage-Based',
+  ChargePeriodEnd: '2025-01-01 01:00:00+00', ChargePeriodStart: '2025-01-01 00:00:00+00',
+  CommitmentDiscountCategory: 'Spend', CommitmentDiscountId: 'cd-1', CommitmentDiscountName: 'Savings Plan 1',
+  CommitmentDiscountQuantity: '8', CommitmentDiscountStatus: 'Used', CommitmentDiscountType: 'Savings Plan',
+  CommitmentDiscountUnit: 'USD', ConsumedQuantity: '10', ConsumedUnit: 'Hours', ContractedCost: '8',
+  ContractedUnitPrice: '0.8', EffectiveCost: '8', InvoiceId: 'inv-1', InvoiceIssuerName: 'AWS', ListCost: '10',
+  ListUnitPrice: '1', PricingCategory: 'Committed', PricingCurrency: 'USD', PricingCurrencyContractedUnitPrice: '0.8',
+  PricingCurrencyEffectiveCost: '8', PricingCurrencyListUnitPrice: '1', PricingQuantity: '10', PricingUnit: 'Hours',
+  ProviderName: 'AWS', PublisherName: 'AWS', RegionId: 'us-east-1', RegionName: 'US East (N. Virginia)', ResourceId: 'i-1',
+  ResourceName: 'web-1', ResourceType: 'Virtual Machine', ServiceCategory: 'Compute', ServiceName: 'EC2',
+  ServiceSubcategory: 'Virtual Machines', SkuId: 'sku-1', SkuMeter: 'Compute Usage', SkuPriceDetails: '{"CoreCount": 2}',
+  SkuPriceId: 'price-1', SubAccountId: '111', SubAccountName: 'prod', SubAccountType: 'Account', Tags: '{"env": "prod"}',
+};
+
+/** A Tax row: no SKU, price, quantity, resource or commitment discount. */
+const taxRow: Row = {
+  ...usageRow,
+  AvailabilityZone: null, BilledCost: '1', ChargeCategory: 'Tax', ChargeDescription: 'Sales tax', ChargeFrequency: 'Recurring',
+  CommitmentDiscountCategory: null, CommitmentDiscountId: null, CommitmentDiscountName: null, CommitmentDiscountQuantity: null,
+  CommitmentDiscountStatus: null, CommitmentDiscountType: null, CommitmentDiscountUnit: null, ConsumedQuantity: null,
+  ConsumedUnit: null, ContractedCost: '1', ContractedUnitPrice: null, EffectiveCost: '1', ListCost: '1', ListUnitPrice: null,
+  PricingCategory: null, PricingCurrencyContractedUnitPrice: null, PricingCurrencyEffectiveCost: '1',
+  PricingCurrencyListUnitPrice: null, PricingQuantity: null, PricingUnit: null, ResourceId: null, ResourceName: null,
+  ResourceType: null, ServiceCategory: 'Other', ServiceSubcategory: 'Other (Other)', SkuId: null, SkuMeter: null,
+  SkuPriceDetails: null, SkuPriceId: null, Tags: null,
+};
+
+function valueSql(column: string, param: string): string {
+  if (column.startsWith('x_')) return `CAST(${param} AS VARCHAR)`;
+  const type = focusDuckDbType(column);
+  return type.startsWith('MAP(') ? `CAST(CAST(${param} AS JSON) AS ${type})` : `CAST(${param} AS ${type})`;
+}
+
+async function insertRows(conn: DuckDBConnection, table: string, rows: Row[]): Promise<void> {
+  for (const row of rows) {
+    const columns = Object.keys(row);
+    const sql = `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES (${columns.map((c, i) => valueSql(c, `$${i + 1}`)).join(', ')})`;
+    await conn.run(sql, columns.map((c) => row[c] ?? null));
+  }
+}
+
+function failing(report: FocusValidationReport): Record<string, number> {
+  return Object.fromEntries(report.rules.filter((r) => r.failed > 0).map((r) => [r.id, r.failed]));
+}
+
+let conn: DuckDBConnection;
+beforeEach(async () => {
+  conn = await (await DuckDBInstance.create(':memory:')).connect();
+  await conn.run(`SET TimeZone = 'UTC'`);
+});
+afterEach(() => conn.closeSync());
+
+describe('validateFocus on a clean FOCUS 1.2 table', () => {
+  it('passes, evaluates every rule and ignores x_ columns', async () => {
+    await conn.run(focusCreateTableSql('clean'));
+    await conn.run('ALTER TABLE clean ADD COLUMN x_CostCenter VARCHAR');
+    await insertRows(conn, 'clean', [{ ...usageRow, x_CostCenter: 'cc-1' }, taxRow]);
+    const report = await validateFocus(conn, 'clean');
+    expect(failing(report)).toEqual({});
+    expect(report).toMatchObject({ version: '1.2', relation: 'clean', rowCount: 2, passed: true, errors: 0, warnings: 0, ignoredColumns: ['x_CostCenter'] });
+    expect(report.rules.filter((r) => r.skipped)).toEqual([]);
+    // Both rows hit the unconditional not-null rule; only the Tax row hits "PricingQuantity MUST be null when Tax".
+    expect(report.rules.find((r) => r.id === 'BilledCost-C-003-M')).toMatchObject({ checked: 2, failed: 0 });
+    expect(report.rules.find((r) => r.id === 'PricingQuantity-C-004-C')).toMatchObject({ checked: 1, failed: 0 });
+  });
+});
+
+describe('validateFocus on a table violating each rule class once', () => {
+  const cases: Array<{ rule: string; row: Row; sample: Record<string, unknown>; severity?: 'warning' }> = [
+    { rule: 'ChargeCategory-C-003-M', row: { ...usageRow, ChargeCategory: 'Refund', ConsumedQuantity: null, ConsumedUnit: null }, sample: { ChargeCategory: 'Refund' } },
+    { rule: 'ChargeClass.AllowedValues', row: { ...usageRow, ChargeClass: 'Fix' }, sample: { ChargeClass: 'Fix' } },
+    { rule: 'ChargeFrequency-C-003-M', row: { ...usageRow, ChargeFrequency: 'Usage-based' }, sample: { ChargeFrequency: 'Usage-based' } },
+    { rule: 'PricingCategory-C-007-M', row: { ...usageRow, PricingCategory: 'Spot' }, sample: { PricingCategory: 'Spot' } },
+    // The official model would accept "Active"; the spec text (Used/Unused) is what the catalog enforces.
+    { rule: 'CommitmentDiscountStatus-C-005-M', row: { ...usageRow, CommitmentDiscountStatus: 'Active' }, sample: { CommitmentDiscountStatus: 'Active' } },
+    {
+      rule: 'CommitmentDiscountStatus-C-003-C',
+      row: { ...usageRow, CommitmentDiscountId: null, CommitmentDiscountCategory: null, CommitmentDiscountName: null, CommitmentDiscountType: null, CommitmentDiscountQuantity: null, CommitmentDiscountUnit: null },
+      sample: { CommitmentDiscountStatus: 'Used', CommitmentDiscountId: null },
+    },
+    { rule: 'ChargePeriod.StartBeforeEnd', row: { ...usageRow, ChargePeriodStart: '2025-01-01 01:00:00+00' }, sample: { ChargePeriodStart: '2025-01-01 01:00:00+00' } },
+    { rule: 'BillingPeriod.StartBeforeEnd', row: { ...usageRow, BillingPeriodStart: '2025-03-01 00:00:00+00' }, sample: { BillingPeriodStart: '2025-03-01 00:00:00+00' } },
+    { rule: 'BillingCurrency-C-006-M', row: { ...usageRow, BillingCurrency: 'XYZ' }, sample: { BillingCurrency: 'XYZ' } },
+    { rule: 'BilledCost-C-003-M', row: { ...usageRow, BilledCost: null }, sample: { BilledCost: null } },
+    { rule: 'ListCost-C-009-C', row: { ...usageRow, ListCost: '12' }, sample: { ListCost: '12.000000000000000000' } },
+    { rule: 'ContractedCost-C-009-C', row: { ...usageRow, ContractedCost: '7.99' }, sample: { ContractedCost: '7.990000000000000000' } },
+    { rule: 'ListUnitPrice-C-008-M', row: { ...usageRow, ListUnitPrice: '-1', ListCost: '-10' }, sample: { ListUnitPrice: '-1.000000000000000000' } },
+    { rule: 'ServiceSubcategory-C-004-M', row: { ...usageRow, ServiceCategory: 'Storage' }, sample: { ServiceSubcategory: 'Virtual Machines', ServiceCategory: 'Storage' } },
+    { rule: 'ServiceSubcategory-C-003-M', row: { ...usageRow, ServiceSubcategory: 'Quantum Toasters' }, sample: { ServiceSubcategory: 'Quantum Toasters' } },
+    { rule: 'ResourceType-C-005-C', row: { ...usageRow, ResourceType: null }, sample: { ResourceType: null, ResourceId: 'i-1' } },
+    { rule: 'PricingUnit-C-006-C', row: { ...usageRow, PricingUnit: null }, sample: { PricingUnit: null, PricingQuantity: '10.000000000000000000' } },
+    { rule: 'PricingQuantity-C-004-C', row: { ...taxRow, PricingQuantity: '1', PricingUnit: 'Hours' }, sample: { PricingQuantity: '1.000000000000000000', ChargeCategory: 'Tax' } },
+    { rule: 'SkuPriceDetails-C-001-M', row: { ...usageRow, SkuPriceDetails: '[1, 2]' }, sample: { SkuPriceDetails: '[1, 2]' } },
+    { rule: 'SkuMeter-C-005-C', row: { ...usageRow, SkuMeter: null }, sample: { SkuMeter: null, SkuId: 'sku-1' }, severity: 'warning' },
+    { rule: 'PricingCurrency-C-004-M', row: { ...usageRow, PricingCurrency: null }, sample: { PricingCurrency: null } },
+    { rule: 'ConsumedQuantity-C-006-C', row: { ...usageRow, ConsumedQuantity: null, ConsumedUnit: null }, sample: { ConsumedQuantity: null } },
+    { rule: 'ConsumedQuantity-C-004-C', row: { ...taxRow, ConsumedQuantity: '3', ConsumedUnit: 'Hours' }, sample: { ConsumedQuantity: '3.000000000000000000' } },
+    { rule: 'CommitmentDiscountQuantity-C-005-C', row: { ...usageRow, CommitmentDiscountQuantity: null, CommitmentDiscountUnit: null }, sample: { CommitmentDiscountQuantity: null } },
+  ];
+
+  it('catches exactly one row per rule and samples it', async () => {
+    await conn.run(focusCreateTableSql('broken'));
+    await insertRows(conn, 'broken', [usageRow, taxRow, ...cases.map((c) => c.row)]);
+    const report = await validateFocus(conn, 'broken', { sampleLimit: 3 });
+    expect(report.rowCount).toBe(cases.length + 2);
+    expect(failing(report)).toEqual(Object.fromEntries(cases.map((c) => [c.rule, 1])));
+    for (const c of cases) {
+      const rule = report.rules.find((r) => r.id === c.rule);
+      expect(rule?.severity, c.rule).toBe(c.severity ?? 'error');
+      expect(rule?.samples, c.rule).toHaveLength(1);
+      expect(rule?.samples[0], c.rule).toMatchObject(c.sample);
+    }
+    expect(report.passed).toBe(false);
+    expect(report.warnings).toBe(1);
+    expect(report.errors).toBe(cases.length - 1);
+  });
+
+  it('passes when only warning rules fail', async () => {
+    await conn.run(focusCreateTableSql('warn'));
+    await insertRows(conn, 'warn', [{ ...usageRow, SkuMeter: null }]);
+    const report = await validateFocus(conn, 'warn');
+    expect(failing(report)).toEqual({ 'SkuMeter-C-005-C': 1 });
+    expect(report.passed).toBe(true);
+  });
+});
+
+describe('validateFocus schema rules', () => {
+  it('reports missing columns, wrong types and unprefixed custom columns, and skips rules it cannot evaluate', async () => {
+    await conn.run(focusCreateTableSql('shape'));
+    await insertRows(conn, 'shape', [usageRow]);
+    await conn.run('ALTER TABLE shape DROP COLUMN ListCost');
+    await conn.run('ALTER TABLE shape DROP COLUMN InvoiceId');
+    await conn.run('ALTER TABLE shape DROP COLUMN CommitmentDiscountUnit');
+    await conn.run('ALTER TABLE shape DROP COLUMN CapacityReservationId');
+    await conn.run('ALTER TABLE shape DROP COLUMN CapacityReservationStatus');
+    await conn.run('ALTER TABLE shape ALTER EffectiveCost TYPE DOUBLE');
+    await conn.run('ALTER TABLE shape ADD COLUMN Foo VARCHAR');
+    await conn.run('ALTER TABLE shape ADD COLUMN x_Bar VARCHAR');
+    const report = await validateFocus(conn, 'shape');
+    expect(failing(report)).toEqual({
+      'CostAndUsage-D-032-M': 1, // ListCost is Mandatory
+      'CostAndUsage-D-033-O': 1, // InvoiceId is Recommended → warning
+      'CostAndUsage-D-015-C': 1, // CommitmentDiscountUnit: other commitment-discount columns prove the feature
+      'EffectiveCost-C-001-M': 1, // DOUBLE is not Decimal
+      'ColumnHandling-A-010-M': 1, // Foo lacks the x_ prefix
+    });
+    const byId = (id: string) => report.rules.find((r) => r.id === id);
+    expect(byId('CostAndUsage-D-033-O')?.severity).toBe('warning');
+    expect(byId('CostAndUsage-D-015-C')?.samples).toEqual([{ missingColumn: 'CommitmentDiscountUnit', presentColumnWithSameCondition: 'CommitmentDiscountCategory' }]);
+    expect(byId('EffectiveCost-C-001-M')?.samples).toEqual([{ column: 'EffectiveCost', actualType: 'DOUBLE', expectedType: 'DECIMAL(38,18)' }]);
+    expect(byId('ColumnHandling-A-010-M')?.samples).toEqual([{ column: 'Foo', actualType: 'VARCHAR' }]);
+    // Capacity reservations: no column shows the provider supports them, so their presence cannot be decided.
+    expect(byId('CostAndUsage-D-065-C')).toMatchObject({ checked: 0, failed: 0, skipped: expect.stringContaining('CAPACITY_RESERVATION_SUPPORTED') });
+    expect(byId('ListCost-C-009-C')).toMatchObject({ checked: 0, skipped: 'column(s) absent: ListCost' });
+    expect(byId('EffectiveCost-C-003-M')).toMatchObject({ checked: 0, skipped: 'column(s) have the wrong type: EffectiveCost' });
+    expect(report.ignoredColumns).toEqual(['x_Bar']);
+  });
+
+  it('rejects bad options and relation names with a clear error', async () => {
+    await conn.run(focusCreateTableSql('t'));
+    await expect(validateFocus(conn, 't', { version: '1.0' as '1.2' })).rejects.toThrow(/version "1.0" is not supported/);
+    await expect(validateFocus(conn, 't', { sampleLimit: -1 })).rejects.toThrow(/sampleLimit must be a non-negative integer/);
+    await expect(validateFocus(conn, 't', { amountTolerance: '1e-6' })).rejects.toThrow(/amountTolerance/);
+    await expect(validateFocus(conn, 'a..b')).rejects.toThrow(/Invalid relation name "a..b"/);
+  });
+
+  it('counts every column of the catalog', () => {
+    expect(focusColumnNames).toHaveLength(57);
+  });
+});
