@@ -19,7 +19,7 @@ export interface FormatProbe {
 }
 
 /** Extra named parameters for DuckDB's readers (`read_csv`, `read_parquet`, `read_json`), e.g. `{ delim: ';' }`. */
-export type ReaderParameters = Record<string, string | number | boolean>;
+export type ReaderParameters = Record<string, string | number | boolean | readonly string[]>;
 
 export interface SourceReadOptions {
   /**

@@ -35,6 +35,8 @@ export const focusFormat: SourceFormat = {
   provider: 'by-provider-name',
   fileKinds: ['csv', 'parquet'],
   detect: (probe) => (hasFocusCore(probe) ? 0.8 : 0),
+  // FOCUS sample data and database dumps write NULL as the bare token NULL; empty fields are NULL too.
+  read: { csv: { nullstr: ['', 'NULL'] } },
   sqlFile,
   // Every FOCUS 1.2 column is optional in the input: 1.0 and 1.1 files lack the later additions.
   optionalColumns: referencedSourceColumns(readFileSync(sqlFile, 'utf8'), /CAST\("([A-Za-z]+)"/g).concat('Tags'),
