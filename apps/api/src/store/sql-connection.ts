@@ -1,4 +1,4 @@
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { type PGlite, type Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 
 export type StoreKind = 'pglite' | 'postgres';
