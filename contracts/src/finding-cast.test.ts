@@ -73,6 +73,12 @@ describe('castFindings', () => {
     ]);
   });
 
+  it('rejects evidence that has no canonical JSON form instead of throwing', () => {
+    const { records, rejected } = castFindings([sampleWireFinding({ resourceId: 'bad', evidence: { note: 'lone \ud800' } }), sampleWireFinding({ resourceId: 'good' })], ctx);
+    expect(records.map((r) => r.resource_id)).toEqual(['good']);
+    expect(rejected).toEqual([{ index: 0, resourceId: 'bad', field: 'evidence', reason: expect.stringMatching(/^evidence: Lone surrogate/) }]);
+  });
+
   it('keeps the first of duplicate fingerprints and rejects the rest', () => {
     const inputs = [
       sampleWireFinding({ title: 'first', estimatedMonthlySavings: '1' }),

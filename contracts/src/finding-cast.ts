@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { FINDING_DECIMAL_SCALE, formatDecimal, toDecimal18_6 } from './decimal.ts';
+import { DecimalError, FINDING_DECIMAL_SCALE, formatDecimal, toDecimal18_6 } from './decimal.ts';
 import { FindingWireSchema, type FindingWire } from './finding.schema.ts';
 import { canonicalJson, findingId, fingerprint } from './fingerprint.ts';
 import { type FindingRecord } from './finding-storage.schema.ts';
@@ -124,13 +124,27 @@ export function castFindings(inputs: unknown[], ctx: CastContext): CastResult {
       reject(first.field, described.map((d) => d.reason).join('; '));
       return;
     }
+    let record: FindingRecord;
+    try {
+      // Zod accepts strings JSON cannot carry canonically (lone surrogates); canonicalJson refuses them.
+      canonicalJson(parsed.data.evidence);
+    } catch (error) {
+      reject('evidence', `evidence: ${(error as Error).message}`);
+      return;
+    }
     const fp = fingerprint({ ...parsed.data, tenantId: ctx.tenantId });
     if (seen.has(fp)) {
       reject('fingerprint', DUPLICATE_FINGERPRINT_REASON);
       return;
     }
+    try {
+      record = toRecord(parsed.data, ctx, fp);
+    } catch (error) {
+      reject(error instanceof DecimalError ? error.field : '', (error as Error).message);
+      return;
+    }
     seen.set(fp, index);
-    records.push(toRecord(parsed.data, ctx, fp));
+    records.push(record);
   });
   return { records, rejected };
 }
