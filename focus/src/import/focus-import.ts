@@ -102,6 +102,8 @@ export interface FocusImportOptions {
   format?: string;
   runId?: string;
   validate?: FocusValidator;
+  /** Abort (nothing replaced) when validation reports errors; otherwise the result carries the validation summary. */
+  failOnInvalid?: boolean;
   state?: ImportStateHooks;
   onProgress?: (message: string) => void;
   threads?: number;
@@ -436,7 +438,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       if (options.validate) {
         progress('Validating FOCUS 1.2 conformance');
         validation = await options.validate(conn, 'focus_staged');
-        if (!validation.valid) {
+        if (!validation.valid && options.failOnInvalid) {
           throw new FocusValidationError(
             `Converted rows are not valid FOCUS 1.2 (${validation.errors} error(s)): ${validation.messages.slice(0, 5).join('; ')}`,
             validation,

@@ -1,0 +1,90 @@
+import { type Command } from 'commander';
+import { ImportService, openStore, storeOptionsFromEnv, type ImportSummary } from '@openfinops/api';
+import { knownFormatIds } from '@openfinops/focus';
+import { LakeLayout, parseTenantId, resolveDataDir } from '@openfinops/tenants';
+import { CliError, Progress, printJson, printTable } from '../cli-output.ts';
+
+interface ImportOptions {
+  tenant: string;
+  format: string;
+  json?: boolean;
+  strict?: boolean;
+}
+
+/** The --json summary: per billing period and currency, decimal strings only. */
+export function importSummaryJson(s: ImportSummary): object {
+  return {
+    status: s.status,
+    runId: s.runId,
+    format: s.format,
+    sourceKey: s.sourceKey,
+    version: s.version,
+    files: s.files,
+    rows: s.rows,
+    durationMs: s.durationMs,
+    rowsPerSecond: s.rowsPerSecond,
+    periods: s.totals.map((t) => ({
+      billingPeriod: t.billingPeriod,
+      provider: t.provider,
+      currency: t.currency,
+      rows: t.rows,
+      billedCost: t.billedCost,
+      effectiveCost: t.effectiveCost,
+      listCost: t.listCost,
+    })),
+    partitions: s.partitions.map((p) => ({ billingPeriod: p.billingPeriod, provider: p.provider, source: p.source, rows: p.rows })),
+    validation: s.validation,
+  };
+}
+
+export function addImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description('Import billing exports (AWS CUR 1.0/2.0, AWS FOCUS, FOCUS 1.0-1.2, …) into a tenant\'s FOCUS 1.2 lake')
+    .argument('<paths...>', 'files or directories (CSV, CSV.gz, CSV.zip, parquet, or a folder with a CUR manifest)')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--format <id>', `auto, or one of: ${knownFormatIds().join(', ')}`, 'auto')
+    .option('--strict', 'fail when the converted rows break an error-level FOCUS rule')
+    .option('--json', 'print the summary as JSON')
+    .action(async (paths: string[], opts: ImportOptions) => {
+      const tenantId = parseTenantId(opts.tenant);
+      if (opts.format !== 'auto' && !knownFormatIds().includes(opts.format)) {
+        throw new CliError(`Unknown --format "${opts.format}": use auto or one of ${knownFormatIds().join(', ')}`);
+      }
+      const progress = new Progress(Boolean(process.stderr.isTTY));
+      const store = await openStore(storeOptionsFromEnv());
+      let summary: ImportSummary;
+      try {
+        await store.assertMigrated();
+        const service = new ImportService(store, new LakeLayout(resolveDataDir()));
+        summary = await service.import({
+          tenantId,
+          inputs: paths,
+          format: opts.format,
+          strictValidation: Boolean(opts.strict),
+          onProgress: (m) => progress.update(m),
+        });
+      } finally {
+        progress.done();
+        await store.close();
+      }
+      if (opts.json) {
+        printJson(importSummaryJson(summary));
+        return;
+      }
+      if (summary.status === 'skipped') {
+        process.stdout.write(`Skipped: ${summary.sourceKey} is unchanged since its last import (version ${summary.version.slice(0, 12)})\n`);
+        return;
+      }
+      printTable(
+        ['Billing period', 'Provider', 'Currency', 'Rows', 'BilledCost', 'EffectiveCost', 'ListCost'],
+        summary.totals.map((t) => [t.billingPeriod, t.provider, t.currency, t.rows, t.billedCost, t.effectiveCost, t.listCost]),
+      );
+      const v = summary.validation;
+      process.stdout.write(
+        `Imported ${summary.rows} rows (${summary.format}, source ${summary.sourceKey}) in ${summary.durationMs} ms, ${summary.rowsPerSecond} rows/s` +
+          (v ? `; FOCUS validation: ${v.valid ? 'passed' : 'FAILED'} (${v.errors} error rule(s), ${v.warnings} warning rule(s))` : '') +
+          '\n',
+      );
+    });
+}
