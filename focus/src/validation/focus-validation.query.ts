@@ -64,10 +64,11 @@ function sqlStringLiteral(value: string): string {
 
 /**
  * A view over parquet files or globs. Views cannot hold prepared parameters, so the paths are embedded as escaped
- * string literals; union_by_name tolerates partitions written with different column sets.
+ * string literals; union_by_name tolerates partitions written with different column sets. Hive partition keys
+ * (tenant_id=, billing_period=, ...) are not read as columns: they would show up as non-FOCUS columns.
  */
 export async function createParquetView(conn: DuckDBConnection, viewName: string, paths: readonly string[]): Promise<void> {
   if (paths.length === 0) throw new Error('createParquetView: no parquet paths given');
   const list = `[${paths.map(sqlStringLiteral).join(', ')}]`;
-  await conn.run(`CREATE OR REPLACE TEMP VIEW ${relationSql(viewName)} AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
+  await conn.run(`CREATE OR REPLACE TEMP VIEW ${relationSql(viewName)} AS SELECT * FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false)`);
 }
