@@ -144,10 +144,14 @@ export async function readInventorySnapshot<K extends InventoryKind>(
   options: ReadInventoryOptions = {},
 ): Promise<InventoryRecordMap[K][]> {
   const files = await listInventorySnapshots(layout, tenantId, kind, options);
+  if (files.length === 0) return [];
+  // Compared after resolving both sides, so a data dir reached through a symlink still matches itself.
+  const tenantDir = await realpath(layout.inventoryTenantDir(tenantId));
   const records: InventoryRecordMap[K][] = [];
   for (const entry of files) {
     const real = await realpath(entry.file);
-    if (!layout.isInsideTenant(tenantId, real)) {
+    const rel = path.relative(tenantDir, real);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
       throw new InventorySnapshotError(`Inventory file ${entry.file} resolves outside tenant ${tenantId}'s lake directory`);
     }
     records.push(...parseSnapshotFile<K>(await readFile(real, 'utf8'), entry));

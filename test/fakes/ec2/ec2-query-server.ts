@@ -134,9 +134,10 @@ export class Ec2QueryServer {
   ) {}
 
   static async start(options: FakeEc2Options): Promise<Ec2QueryServer> {
-    let instance: Ec2QueryServer | undefined;
+    // The handler needs the instance, and the instance needs the listening server's port.
+    const holder: { current?: Ec2QueryServer } = {};
     const server = createServer((req, res) => {
-      instance!.handle(req, res).catch((err: unknown) => {
+      holder.current!.handle(req, res).catch((err: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(`fake EC2 bug: ${(err as Error).stack ?? String(err)}`);
       });
@@ -146,8 +147,8 @@ export class Ec2QueryServer {
       server.listen(0, '127.0.0.1', resolve);
     });
     const { port } = server.address() as AddressInfo;
-    instance = new Ec2QueryServer(server, `http://127.0.0.1:${port}`, options);
-    return instance;
+    holder.current = new Ec2QueryServer(server, `http://127.0.0.1:${port}`, options);
+    return holder.current;
   }
 
   async close(): Promise<void> {
