@@ -1,0 +1,290 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type Checker,
+  collectFindings,
+  createCheckerContext,
+  ec2OnDemandLinuxPricing,
+  fixedClock,
+  getChecker,
+  type InventorySnapshot,
+  inventoryAccountIds,
+  memoryLogger,
+  parseInventoryDocument,
+  type CheckerLogger,
+  type PricingLookup,
+} from '@openfinops/checkers';
+import { castFindings, type FindingRecord, type FindingRejection, utcDay, writeFindingsParquet } from '@openfinops/contracts';
+import { LakeLayout, parseTenantId } from '@openfinops/tenants';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { FindingStateRepository, type FindingSighting } from '../findings/finding-state.repository.ts';
+import type { LifecyclePlan } from '../findings/finding-lifecycle.ts';
+import { RunRepository } from '../runs/run.repository.ts';
+import { TenantRepository } from '../tenants/tenant.repository.ts';
+
+export interface CheckRunnerDeps {
+  prisma: PrismaClient;
+  dataDir: string;
+  /** Prices for checkers that estimate savings; defaults to the shipped AWS on-demand Linux table. */
+  pricing?: PricingLookup;
+  /** pino (or compatible) logger; checker log lines are forwarded here too. */
+  logger?: CheckerLogger;
+}
+
+export interface RunCheckInput {
+  tenantId: string;
+  checkerId: string;
+  /** Cloud account the run covers; derived from the inventory when it holds exactly one account. */
+  accountId?: string;
+  /** A snapshot file (DescribeInstances JSON or kind-keyed records). Either this or `inventory`. */
+  inventoryFile?: string;
+  inventory?: InventorySnapshot;
+  /** Raw checker config; parsed with the checker's schema (defaults applied). */
+  config?: unknown;
+  now?: Date;
+  onProgress?: (message: string) => void;
+}
+
+export interface CheckRunStats {
+  emitted: number;
+  valid: number;
+  rejected: number;
+  /** First rejections (index, resourceId, field, reason); `rejected` has the full count. */
+  rejections: FindingRejection[];
+  new: number;
+  stillOpen: number;
+  resolved: number;
+  reopened: number;
+  suppressed: number;
+  unsuppressed: number;
+  warnings: number;
+  durationMs: number;
+}
+
+export interface CheckRunResult {
+  runId: string;
+  tenantId: string;
+  checkerId: string;
+  accountId: string;
+  status: 'succeeded';
+  parquetPath: string;
+  stats: CheckRunStats;
+}
+
+export class CheckRunInputError extends Error {
+  readonly code = 'CHECK_RUN_INPUT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckRunInputError';
+  }
+}
+
+export class TenantSuspendedError extends Error {
+  readonly code = 'TENANT_SUSPENDED';
+  constructor(readonly tenantId: string) {
+    super(`Tenant ${JSON.stringify(tenantId)} is suspended: checks do not run for it`);
+    this.name = 'TenantSuspendedError';
+  }
+}
+
+/** The run was created and then failed; it is recorded as failed and FindingState is unchanged. */
+export class CheckRunFailedError extends Error {
+  readonly code = 'CHECK_RUN_FAILED';
+  constructor(readonly runId: string, cause: unknown) {
+    super(`Check run ${runId} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'CheckRunFailedError';
+  }
+}
+
+const MAX_REJECTIONS_IN_STATS = 50;
+
+/** Reads an inventory snapshot file; errors name the file (and the JSON position or field). */
+export async function loadInventoryFile(file: string, accountId?: string): Promise<InventorySnapshot> {
+  const resolved = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(resolved, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CheckRunInputError(`Inventory file ${resolved} does not exist`);
+    if (code === 'EISDIR') throw new CheckRunInputError(`Inventory file ${resolved} is a directory, expected a JSON file`);
+    throw new CheckRunInputError(`Inventory file ${resolved} cannot be read: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    // V8's message carries the position ("... at position 12 (line 2 column 3)").
+    throw new CheckRunInputError(`Inventory file ${resolved} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseInventoryDocument(doc, resolved, accountId ? { accountId } : {});
+}
+
+function resolveAccountId(checker: Checker<unknown>, inventory: InventorySnapshot, requested: string | undefined, source: string): string {
+  const found = inventoryAccountIds(inventory);
+  if (requested !== undefined) {
+    if (checker.provider === 'aws' && !/^\d{12}$/.test(requested)) {
+      throw new CheckRunInputError(`Invalid account id ${JSON.stringify(requested)}: an AWS account id is 12 digits`);
+    }
+    const others = found.filter((a) => a !== requested);
+    if (others.length > 0) {
+      throw new CheckRunInputError(`Inventory ${source} holds resources of account(s) ${others.join(', ')}, not only ${requested}`);
+    }
+    return requested;
+  }
+  if (found.length === 1 && found[0] !== undefined) return found[0];
+  if (found.length === 0) throw new CheckRunInputError(`Inventory ${source} names no account: pass the account id (--account)`);
+  throw new CheckRunInputError(`Inventory ${source} holds several accounts (${found.join(', ')}): pass one with --account and one file per account`);
+}
+
+function sightingOf(record: FindingRecord): FindingSighting {
+  return {
+    fingerprint: record.fingerprint,
+    checkId: record.check_id,
+    provider: record.provider,
+    accountId: record.account_id,
+    region: record.region,
+    resourceType: record.resource_type,
+    resourceId: record.resource_id,
+    estimatedMonthlySavings: record.estimated_monthly_savings,
+    currency: record.currency,
+    savingsBasis: record.savings_basis,
+    exclusionGroup: record.exclusion_group,
+    category: record.category,
+    severity: record.severity,
+    title: record.title,
+  };
+}
+
+function forward(target: CheckerLogger | undefined, capture: CheckerLogger): CheckerLogger {
+  return {
+    info: (o, m) => {
+      capture.info(o, m);
+      target?.info(o, m);
+    },
+    warn: (o, m) => {
+      capture.warn(o, m);
+      target?.warn(o, m);
+    },
+    error: (o, m) => {
+      capture.error(o, m);
+      target?.error(o, m);
+    },
+  };
+}
+
+/**
+ * Runs one checker for one tenant and account: validates inputs (before any run exists), records a Run,
+ * writes the run's findings partition atomically, then applies the finding lifecycle and marks the run
+ * succeeded in one transaction. Any failure after the run exists marks it failed and leaves FindingState as it was.
+ */
+export class CheckRunnerService {
+  private readonly runs: RunRepository;
+  private readonly tenants: TenantRepository;
+  private readonly states: FindingStateRepository;
+  private readonly layout: LakeLayout;
+
+  constructor(private readonly deps: CheckRunnerDeps) {
+    this.runs = new RunRepository(deps.prisma);
+    this.tenants = new TenantRepository(deps.prisma);
+    this.states = new FindingStateRepository(deps.prisma);
+    this.layout = new LakeLayout(deps.dataDir);
+  }
+
+  async runCheck(input: RunCheckInput): Promise<CheckRunResult> {
+    const started = performance.now();
+    const progress = input.onProgress ?? (() => undefined);
+    const tenantId = parseTenantId(input.tenantId);
+    const checker = getChecker(input.checkerId);
+    const config = checker.parseConfig(input.config);
+    const tenant = await this.tenants.require(tenantId);
+    if (tenant.status !== 'active') throw new TenantSuspendedError(tenantId);
+
+    if ((input.inventoryFile === undefined) === (input.inventory === undefined)) {
+      throw new CheckRunInputError('Give exactly one of inventoryFile or inventory');
+    }
+    const source = input.inventoryFile ? path.resolve(input.inventoryFile) : 'snapshot';
+    progress(`loading inventory ${source}`);
+    const inventory = input.inventory ?? (await loadInventoryFile(source, input.accountId));
+    const accountId = resolveAccountId(checker, inventory, input.accountId, source);
+    const now = input.now ?? new Date();
+
+    const run = await this.runs.create(tenantId, {
+      kind: 'check',
+      checkId: checker.id,
+      params: { accountId, checkerVersion: checker.version, config: config as Prisma.InputJsonValue, inventory: source },
+    });
+    const runId = run.id;
+    const parquetPath = this.layout.findingsFile(tenantId, utcDay(now), runId);
+    const captured = memoryLogger();
+    const stats: CheckRunStats = {
+      emitted: 0,
+      valid: 0,
+      rejected: 0,
+      rejections: [],
+      new: 0,
+      stillOpen: 0,
+      resolved: 0,
+      reopened: 0,
+      suppressed: 0,
+      unsuppressed: 0,
+      warnings: 0,
+      durationMs: 0,
+    };
+    let wroteFile = false;
+
+    try {
+      progress(`running ${checker.id} for ${tenantId}/${accountId} (run ${runId})`);
+      const ctx = createCheckerContext(checker, {
+        tenantId,
+        accountId,
+        config,
+        inventory,
+        pricing: this.deps.pricing ?? ec2OnDemandLinuxPricing(),
+        clock: fixedClock(now),
+        logger: forward(this.deps.logger, captured),
+      });
+      const emitted = await collectFindings(checker, ctx);
+      const { records, rejected } = castFindings(emitted, { tenantId, runId, observedAt: now });
+      stats.emitted = emitted.length;
+      stats.valid = records.length;
+      stats.rejected = rejected.length;
+      stats.rejections = rejected.slice(0, MAX_REJECTIONS_IN_STATS);
+      stats.warnings = captured.entries.filter((e) => e.level !== 'info').length;
+      const outOfScope = records.find((r) => r.account_id !== accountId || r.check_id !== checker.id);
+      if (outOfScope) {
+        throw new Error(
+          `Checker ${checker.id} emitted a finding for ${outOfScope.check_id} in account ${outOfScope.account_id}; a run covers only its own check and account`,
+        );
+      }
+
+      progress(`writing ${records.length} finding(s) to ${parquetPath}`);
+      if (!this.layout.isInsideTenant(tenantId, parquetPath)) throw new Error(`Findings path ${parquetPath} is outside tenant ${tenantId}`);
+      await writeFindingsParquet(records, parquetPath);
+      wroteFile = true;
+
+      progress('updating finding states');
+      await this.states.applyRun({
+        scope: { tenantId, accountId, checkId: checker.id },
+        runId,
+        now,
+        sightings: records.map(sightingOf),
+        onApplied: async (tx, plan: LifecyclePlan) => {
+          Object.assign(stats, plan.counts, { durationMs: Math.round(performance.now() - started) });
+          // The transaction client has the model delegates RunRepository uses, so the run's success commits with the states.
+          await new RunRepository(tx as unknown as PrismaClient).markSucceeded(tenantId, runId, { ...stats } as unknown as Prisma.InputJsonValue);
+        },
+      });
+      return { runId, tenantId, checkerId: checker.id, accountId, status: 'succeeded', parquetPath, stats };
+    } catch (err) {
+      stats.durationMs = Math.round(performance.now() - started);
+      // Observations of a failed run would read as real in the lake: remove the partition file again.
+      if (wroteFile) await rm(parquetPath, { force: true }).catch(() => undefined);
+      const message = err instanceof Error ? err.message : String(err);
+      await this.runs.markFailed(tenantId, runId, message, { ...stats } as unknown as Prisma.InputJsonValue).catch((markErr: unknown) => {
+        this.deps.logger?.error({ runId, err: markErr }, 'could not mark the check run failed');
+      });
+      throw new CheckRunFailedError(runId, err);
+    }
+  }
+}
