@@ -5,10 +5,21 @@
 import { awsCurV1Format } from './aws-cur-v1/aws-cur-v1.format.ts';
 import { awsCurV2Format } from './aws-cur-v2/aws-cur-v2.format.ts';
 import { awsFocusFormat } from './aws-focus/aws-focus.format.ts';
+import { azureCostDetailsFormat } from './azure-cost-details/azure-cost-details.format.ts';
+import { azureFocusFormat } from './azure-focus/azure-focus.format.ts';
 import { focusFormat } from './focus/focus.format.ts';
+import { gcpBillingExportFormat } from './gcp-billing-export/gcp-billing-export.format.ts';
 import type { FormatProbe, SourceFormat } from './format.ts';
 
-export const formats: readonly SourceFormat[] = [awsCurV1Format, awsCurV2Format, awsFocusFormat, focusFormat];
+export const formats: readonly SourceFormat[] = [
+  awsCurV1Format,
+  awsCurV2Format,
+  awsFocusFormat,
+  azureCostDetailsFormat,
+  azureFocusFormat,
+  focusFormat,
+  gcpBillingExportFormat,
+];
 
 export class UnknownFormatError extends Error {
   readonly code = 'UNKNOWN_FORMAT';

@@ -3552,7 +3552,9 @@ az_final AS (
       WHEN c.payg_price_x_qty IS NOT NULL THEN
         CAST(CAST(c.payg_price_x_qty AS DECIMAL(38,12)) * CAST(c.pricing_to_billing AS DECIMAL(38,12)) AS DECIMAL(38,18))
       ELSE c.cost_checked
-    END AS list_cost
+    END AS list_cost,
+    -- Same rule as ListCost, per unit and in the pricing currency, so ListUnitPrice × PricingQuantity = ListCost.
+    CASE WHEN c.is_commitment_purchase AND COALESCE(c.payg_price, 0) = 0 THEN c.unit_price ELSE c.payg_price END AS list_unit_price_pc
   FROM az_costed c
 )
 SELECT
@@ -3593,7 +3595,14 @@ SELECT
   END AS VARCHAR) AS "CommitmentDiscountCategory",
   CAST(benefit_id AS VARCHAR) AS "CommitmentDiscountId",
   CAST(benefit_name AS VARCHAR) AS "CommitmentDiscountName",
-  CAST(NULL AS DECIMAL(38,18)) AS "CommitmentDiscountQuantity",
+  -- Reservations are counted in the pricing unit of the covered meter (no instance-size-flexibility ratio applied);
+  -- savings plans in money of the pricing currency.
+  CAST(CASE
+    WHEN benefit_id IS NULL THEN NULL
+    WHEN lower(benefit_id) LIKE '%/microsoft.billingbenefits/%' THEN
+      CASE WHEN is_mca THEN COALESCE(TRY_CAST(trim("CostInPricingCurrency") AS DECIMAL(38,18)), cost_checked) ELSE cost_checked END
+    ELSE qty
+  END AS DECIMAL(38,18)) AS "CommitmentDiscountQuantity",
   CAST(CASE
     WHEN charge_type IN ('UnusedReservation', 'UnusedSavingsPlan') THEN 'Unused'
     WHEN charge_type = 'Usage' AND pricing_model IN ('Reservation', 'SavingsPlan') THEN 'Used'
@@ -3602,7 +3611,11 @@ SELECT
     WHEN lower(benefit_id) LIKE '%/microsoft.capacity/%' THEN 'Reservation'
     WHEN lower(benefit_id) LIKE '%/microsoft.billingbenefits/%' THEN 'Savings Plan'
   END AS VARCHAR) AS "CommitmentDiscountType",
-  CAST(NULL AS VARCHAR) AS "CommitmentDiscountUnit",
+  CAST(CASE
+    WHEN benefit_id IS NULL THEN NULL
+    WHEN lower(benefit_id) LIKE '%/microsoft.billingbenefits/%' THEN COALESCE(upper(NULLIF(trim(COALESCE("PricingCurrency", "PricingCurrencyCode")), '')), currency_checked)
+    ELSE COALESCE(distinct_units, unit_of_measure)
+  END AS VARCHAR) AS "CommitmentDiscountUnit",
   CAST(CASE WHEN charge_type = 'Usage' THEN qty * block_size END AS DECIMAL(38,18)) AS "ConsumedQuantity",
   CAST(CASE WHEN charge_type = 'Usage' THEN COALESCE(distinct_units, unit_of_measure) END AS VARCHAR) AS "ConsumedUnit",
   CAST(COALESCE(contracted_cost, cost_checked) AS DECIMAL(38,18)) AS "ContractedCost",
@@ -3611,16 +3624,24 @@ SELECT
   CAST(NULLIF(trim("InvoiceId"), '') AS VARCHAR) AS "InvoiceId",
   CAST(COALESCE(NULLIF(trim("PartnerName"), ''), 'Microsoft') AS VARCHAR) AS "InvoiceIssuerName",
   CAST(list_cost AS DECIMAL(38,18)) AS "ListCost",
-  CAST(CAST(payg_price AS DECIMAL(38,12)) * CAST(pricing_to_billing AS DECIMAL(38,12)) AS DECIMAL(38,18)) AS "ListUnitPrice",
+  CAST(CAST(list_unit_price_pc AS DECIMAL(38,12)) * CAST(pricing_to_billing AS DECIMAL(38,12)) AS DECIMAL(38,18)) AS "ListUnitPrice",
   CAST(CASE
     WHEN pricing_model = 'OnDemand' THEN 'Standard'
     WHEN pricing_model = 'Spot' THEN 'Dynamic'
     WHEN pricing_model IN ('Reservation', 'SavingsPlan') THEN 'Committed'
   END AS VARCHAR) AS "PricingCategory",
   CAST(COALESCE(upper(NULLIF(trim(COALESCE("PricingCurrency", "PricingCurrencyCode")), '')), currency_checked) AS VARCHAR) AS "PricingCurrency",
-  CAST(CASE WHEN is_mca THEN unit_price END AS DECIMAL(38,18)) AS "PricingCurrencyContractedUnitPrice",
-  CAST(CASE WHEN is_mca THEN TRY_CAST(trim("CostInPricingCurrency") AS DECIMAL(38,18)) END AS DECIMAL(38,18)) AS "PricingCurrencyEffectiveCost",
-  CAST(CASE WHEN is_mca THEN payg_price END AS DECIMAL(38,18)) AS "PricingCurrencyListUnitPrice",
+  -- EA prices and costs are in the billing currency, so the pricing-currency columns equal the billing ones; MCA
+  -- prices are in the pricing currency and CostInPricingCurrency is given.
+  CAST(CASE WHEN is_mca THEN unit_price
+    ELSE CAST(CAST(unit_price AS DECIMAL(38,12)) * CAST(pricing_to_billing AS DECIMAL(38,12)) AS DECIMAL(38,18)) END AS DECIMAL(38,18)) AS "PricingCurrencyContractedUnitPrice",
+  CAST(CASE
+    WHEN is_commitment_purchase THEN 0
+    WHEN is_mca THEN COALESCE(TRY_CAST(trim("CostInPricingCurrency") AS DECIMAL(38,18)), CASE WHEN pricing_to_billing = 1 THEN effective_cost END)
+    ELSE effective_cost
+  END AS DECIMAL(38,18)) AS "PricingCurrencyEffectiveCost",
+  CAST(CASE WHEN is_mca THEN list_unit_price_pc
+    ELSE CAST(CAST(list_unit_price_pc AS DECIMAL(38,12)) * CAST(pricing_to_billing AS DECIMAL(38,12)) AS DECIMAL(38,18)) END AS DECIMAL(38,18)) AS "PricingCurrencyListUnitPrice",
   -- Cost Management's Quantity is already counted in UnitOfMeasure blocks (Cost = EffectivePrice × Quantity).
   CAST(qty AS DECIMAL(38,18)) AS "PricingQuantity",
   CAST(COALESCE(distinct_units, unit_of_measure) AS VARCHAR) AS "PricingUnit",
@@ -3637,14 +3658,16 @@ SELECT
   CAST(COALESCE(service_category, 'Other') AS VARCHAR) AS "ServiceCategory",
   CAST(COALESCE(service_name, NULLIF(trim("MeterCategory"), ''), NULLIF(trim("ConsumedService"), ''), 'Unknown') AS VARCHAR) AS "ServiceName",
   CAST(COALESCE(service_subcategory, 'Other (' || COALESCE(service_category, 'Other') || ')') AS VARCHAR) AS "ServiceSubcategory",
-  CAST(CASE WHEN is_mca THEN NULLIF(trim("ProductId"), '') END AS VARCHAR) AS "SkuId",
+  -- MCA names the product (ProductId); EA exports have no product id, so the meter id identifies the SKU.
+  CAST(COALESCE(NULLIF(trim("ProductId"), ''), NULLIF(trim("MeterId"), ''), NULLIF(trim("PartNumber"), '')) AS VARCHAR) AS "SkuId",
   CAST(NULLIF(trim("MeterName"), '') AS VARCHAR) AS "SkuMeter",
-  CAST(CASE WHEN json_valid(additional_info) AND json_type(additional_info) = 'OBJECT' THEN
+  CAST(CASE WHEN NULLIF(trim("MeterId"), '') IS NOT NULL AND json_valid(additional_info) AND json_type(additional_info) = 'OBJECT' THEN
     to_json(map_from_entries(list_transform(
       map_entries(json_transform(additional_info, '"MAP(VARCHAR, JSON)"')),
       e -> struct_pack(key := 'x_' || e.key, value := e.value))))
   END AS JSON) AS "SkuPriceDetails",
-  CAST(NULL AS VARCHAR) AS "SkuPriceId",
+  -- Cost Management has no price id; meter + part number + term identify the price-sheet row.
+  CAST(NULLIF(concat_ws('_', NULLIF(trim("MeterId"), ''), NULLIF(trim(COALESCE("PartNumber", "ProductId")), ''), NULLIF(trim("Term"), '')), '') AS VARCHAR) AS "SkuPriceId",
   CAST(NULLIF(trim("SubscriptionId"), '') AS VARCHAR) AS "SubAccountId",
   CAST(NULLIF(trim("SubscriptionName"), '') AS VARCHAR) AS "SubAccountName",
   CAST(CASE WHEN NULLIF(trim("SubscriptionId"), '') IS NOT NULL THEN 'Subscription' END AS VARCHAR) AS "SubAccountType",
