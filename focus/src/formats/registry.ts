@@ -11,6 +11,8 @@ import { focusFormat } from './focus/focus.format.ts';
 import { gcpBillingExportFormat } from './gcp-billing-export/gcp-billing-export.format.ts';
 import type { FormatProbe, SourceFormat } from './format.ts';
 
+export { awsCurV1Format, awsCurV2Format, awsFocusFormat, focusFormat };
+
 export const formats: readonly SourceFormat[] = [
   awsCurV1Format,
   awsCurV2Format,

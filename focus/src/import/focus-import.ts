@@ -114,6 +114,7 @@ export interface FocusImportOptions {
 
 export interface FocusImportResult {
   status: 'imported' | 'skipped';
+  runId: string;
   format: string;
   sourceKey: string;
   source: string;
@@ -406,7 +407,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
     const source = sanitizeSourceId(rawSource, format.id);
     const sourceKey = `${format.id}:${source}`;
     const version = await sourceVersion(format, files, manifests);
-    const base = { format: format.id, sourceKey, source, version, files: files.map((f) => f.displayName) };
+    const base = { runId, format: format.id, sourceKey, source, version, files: files.map((f) => f.displayName) };
 
     if (options.state && (await options.state.isUnchanged(sourceKey, version))) {
       return { status: 'skipped', ...base, rows: 0, partitions: [], totals: [], validation: null, durationMs: Date.now() - started, rowsPerSecond: 0 };
