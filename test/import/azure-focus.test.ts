@@ -3,7 +3,7 @@ import path from 'node:path';
 import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '@openfinops/focus';
-import { FIXTURES, importInto, totalsBy, withDataDir } from './azure-import.helpers.ts';
+import { FIXTURES, importInto, memoryConnection, totalsBy, withDataDir } from './azure-import.helpers.ts';
 
 const V12 = path.join(FIXTURES, 'finops-toolkit/focuscost-1.2_synthetic.csv');
 const V10 = path.join(FIXTURES, 'finops-toolkit/focuscost-1.0_synthetic.csv');
@@ -34,6 +34,13 @@ describe('azure-focus import', () => {
       expect(new Decimal(billed['2024-03/USD'] ?? 'NaN').eq('4.4845678901234567')).toBe(true);
       expect(new Decimal(effective['2024-03/USD'] ?? 'NaN').eq('1.2345678901234567')).toBe(true);
       expect(new Decimal(billed['2024-03/EUR'] ?? 'NaN').eq('10.10')).toBe(true);
+      // Microsoft's x_ columns survive into the lake.
+      const conn = await memoryConnection();
+      const kept = await conn.runAndReadAll(
+        `SELECT count(*)::INTEGER AS n FROM read_parquet($1, union_by_name = true) WHERE "x_SkuMeterCategory" = 'Virtual Machines' AND "x_ResourceGroupName" = 'rg-web'`,
+        [`${dir}/lake/focus/**/*.parquet`],
+      );
+      expect(kept.getRowObjectsJson()[0]?.['n']).toBe(3);
     });
   });
 

@@ -7,6 +7,8 @@ const sqlFile = sqlFilePath('./azure-focus.sql', import.meta.url);
 const optionalColumns = [
   ...new Set([...readFileSync(sqlFile, 'utf8').matchAll(/CAST\("([A-Za-z_]+)" AS VARCHAR\)/g)].map((m) => m[1] as string)),
   'Tags',
+  'x_EffectiveCostInUsd',
+  'x_SkuDetails',
   'filename',
 ].sort();
 

@@ -34,10 +34,25 @@ SELECT
   CAST(NULLIF(CAST("CommitmentDiscountName" AS VARCHAR), '') AS VARCHAR) AS "CommitmentDiscountName",
   CASE WHEN NULLIF(CAST("CommitmentDiscountQuantity" AS VARCHAR), '') IS NOT NULL AND TRY_CAST(CAST("CommitmentDiscountQuantity" AS VARCHAR) AS DECIMAL(38,18)) IS NULL
     THEN error(format('azure-focus: {}: CommitmentDiscountQuantity "{}" is not a decimal number', src_file, "CommitmentDiscountQuantity"))::DECIMAL(38,18)
-    ELSE TRY_CAST(NULLIF(CAST("CommitmentDiscountQuantity" AS VARCHAR), '') AS DECIMAL(38,18)) END AS "CommitmentDiscountQuantity",
+    ELSE COALESCE(TRY_CAST(NULLIF(CAST("CommitmentDiscountQuantity" AS VARCHAR), '') AS DECIMAL(38,18)),
+      -- Not in FocusCost 1.0: derived by Microsoft's documented rule (reservations: pricing quantity, without the
+      -- instance-size-flexibility ratio; savings plans: effective cost when priced in the billing currency).
+      CASE WHEN NULLIF(CAST("CommitmentDiscountId" AS VARCHAR), '') IS NOT NULL THEN
+        CASE CAST("CommitmentDiscountCategory" AS VARCHAR)
+          WHEN 'Usage' THEN TRY_CAST(NULLIF(CAST("PricingQuantity" AS VARCHAR), '') AS DECIMAL(38,18))
+          WHEN 'Spend' THEN CASE WHEN CAST(COALESCE("PricingCurrency", "x_PricingCurrency") AS VARCHAR) = CAST("BillingCurrency" AS VARCHAR)
+            THEN TRY_CAST(NULLIF(CAST("EffectiveCost" AS VARCHAR), '') AS DECIMAL(38,18)) END
+        END
+      END) END AS "CommitmentDiscountQuantity",
   CAST(NULLIF(CAST("CommitmentDiscountStatus" AS VARCHAR), '') AS VARCHAR) AS "CommitmentDiscountStatus",
   CAST(NULLIF(CAST("CommitmentDiscountType" AS VARCHAR), '') AS VARCHAR) AS "CommitmentDiscountType",
-  CAST(NULLIF(CAST("CommitmentDiscountUnit" AS VARCHAR), '') AS VARCHAR) AS "CommitmentDiscountUnit",
+  CAST(COALESCE(NULLIF(CAST("CommitmentDiscountUnit" AS VARCHAR), ''),
+    CASE WHEN NULLIF(CAST("CommitmentDiscountId" AS VARCHAR), '') IS NOT NULL THEN
+      CASE CAST("CommitmentDiscountCategory" AS VARCHAR)
+        WHEN 'Usage' THEN NULLIF(CAST("PricingUnit" AS VARCHAR), '')
+        WHEN 'Spend' THEN NULLIF(CAST(COALESCE("PricingCurrency", "x_PricingCurrency") AS VARCHAR), '')
+      END
+    END) AS VARCHAR) AS "CommitmentDiscountUnit",
   CASE WHEN NULLIF(CAST("ConsumedQuantity" AS VARCHAR), '') IS NOT NULL AND TRY_CAST(CAST("ConsumedQuantity" AS VARCHAR) AS DECIMAL(38,18)) IS NULL
     THEN error(format('azure-focus: {}: ConsumedQuantity "{}" is not a decimal number', src_file, "ConsumedQuantity"))::DECIMAL(38,18)
     ELSE TRY_CAST(NULLIF(CAST("ConsumedQuantity" AS VARCHAR), '') AS DECIMAL(38,18)) END AS "ConsumedQuantity",
@@ -63,13 +78,25 @@ SELECT
   CAST(NULLIF(COALESCE(NULLIF(CAST("PricingCurrency" AS VARCHAR), ''), NULLIF(CAST("x_PricingCurrency" AS VARCHAR), '')), '') AS VARCHAR) AS "PricingCurrency",
   CASE WHEN NULLIF(CAST("PricingCurrencyContractedUnitPrice" AS VARCHAR), '') IS NOT NULL AND TRY_CAST(CAST("PricingCurrencyContractedUnitPrice" AS VARCHAR) AS DECIMAL(38,18)) IS NULL
     THEN error(format('azure-focus: {}: PricingCurrencyContractedUnitPrice "{}" is not a decimal number', src_file, "PricingCurrencyContractedUnitPrice"))::DECIMAL(38,18)
-    ELSE TRY_CAST(NULLIF(CAST("PricingCurrencyContractedUnitPrice" AS VARCHAR), '') AS DECIMAL(38,18)) END AS "PricingCurrencyContractedUnitPrice",
+    ELSE COALESCE(TRY_CAST(NULLIF(CAST("PricingCurrencyContractedUnitPrice" AS VARCHAR), '') AS DECIMAL(38,18)),
+      -- FocusCost 1.0 has no pricing-currency amounts; they equal the billing ones when the two currencies agree.
+      CASE WHEN CAST(COALESCE("PricingCurrency", "x_PricingCurrency") AS VARCHAR) = CAST("BillingCurrency" AS VARCHAR)
+        THEN TRY_CAST(NULLIF(CAST("ContractedUnitPrice" AS VARCHAR), '') AS DECIMAL(38,18)) END) END AS "PricingCurrencyContractedUnitPrice",
   CASE WHEN NULLIF(CAST("PricingCurrencyEffectiveCost" AS VARCHAR), '') IS NOT NULL AND TRY_CAST(CAST("PricingCurrencyEffectiveCost" AS VARCHAR) AS DECIMAL(38,18)) IS NULL
     THEN error(format('azure-focus: {}: PricingCurrencyEffectiveCost "{}" is not a decimal number', src_file, "PricingCurrencyEffectiveCost"))::DECIMAL(38,18)
-    ELSE TRY_CAST(NULLIF(CAST("PricingCurrencyEffectiveCost" AS VARCHAR), '') AS DECIMAL(38,18)) END AS "PricingCurrencyEffectiveCost",
+    ELSE COALESCE(TRY_CAST(NULLIF(CAST("PricingCurrencyEffectiveCost" AS VARCHAR), '') AS DECIMAL(38,18)),
+      -- FocusCost 1.0 has no pricing-currency amounts; they equal the billing ones when the two currencies agree.
+      CASE WHEN CAST(COALESCE("PricingCurrency", "x_PricingCurrency") AS VARCHAR) = CAST("BillingCurrency" AS VARCHAR)
+        THEN TRY_CAST(NULLIF(CAST("EffectiveCost" AS VARCHAR), '') AS DECIMAL(38,18))
+        -- MCA prices in USD: Microsoft exports the USD effective cost as x_EffectiveCostInUsd.
+        WHEN CAST(COALESCE("PricingCurrency", "x_PricingCurrency") AS VARCHAR) = 'USD'
+        THEN TRY_CAST(NULLIF(CAST("x_EffectiveCostInUsd" AS VARCHAR), '') AS DECIMAL(38,18)) END) END AS "PricingCurrencyEffectiveCost",
   CASE WHEN NULLIF(CAST("PricingCurrencyListUnitPrice" AS VARCHAR), '') IS NOT NULL AND TRY_CAST(CAST("PricingCurrencyListUnitPrice" AS VARCHAR) AS DECIMAL(38,18)) IS NULL
     THEN error(format('azure-focus: {}: PricingCurrencyListUnitPrice "{}" is not a decimal number', src_file, "PricingCurrencyListUnitPrice"))::DECIMAL(38,18)
-    ELSE TRY_CAST(NULLIF(CAST("PricingCurrencyListUnitPrice" AS VARCHAR), '') AS DECIMAL(38,18)) END AS "PricingCurrencyListUnitPrice",
+    ELSE COALESCE(TRY_CAST(NULLIF(CAST("PricingCurrencyListUnitPrice" AS VARCHAR), '') AS DECIMAL(38,18)),
+      -- FocusCost 1.0 has no pricing-currency amounts; they equal the billing ones when the two currencies agree.
+      CASE WHEN CAST(COALESCE("PricingCurrency", "x_PricingCurrency") AS VARCHAR) = CAST("BillingCurrency" AS VARCHAR)
+        THEN TRY_CAST(NULLIF(CAST("ListUnitPrice" AS VARCHAR), '') AS DECIMAL(38,18)) END) END AS "PricingCurrencyListUnitPrice",
   CASE WHEN NULLIF(CAST("PricingQuantity" AS VARCHAR), '') IS NOT NULL AND TRY_CAST(CAST("PricingQuantity" AS VARCHAR) AS DECIMAL(38,18)) IS NULL
     THEN error(format('azure-focus: {}: PricingQuantity "{}" is not a decimal number', src_file, "PricingQuantity"))::DECIMAL(38,18)
     ELSE TRY_CAST(NULLIF(CAST("PricingQuantity" AS VARCHAR), '') AS DECIMAL(38,18)) END AS "PricingQuantity",
