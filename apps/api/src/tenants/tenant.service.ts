@@ -26,7 +26,7 @@ export class TenantService {
     return this.tenants.list();
   }
 
-  setStatus(tenantId: string, status: string, actor?: string): Promise<Tenant> {
+  async setStatus(tenantId: string, status: string, actor?: string): Promise<Tenant> {
     if (!(TENANT_STATUSES as readonly string[]).includes(status)) throw new InvalidTenantStatusError(status);
     return this.tenants.setStatus(tenantId, status as TenantStatus, actor);
   }
