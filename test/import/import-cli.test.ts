@@ -1,0 +1,87 @@
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '@openfinops/cli';
+import { createTestStore, type TestStore } from '../support/index.ts';
+import { AWS_SAMPLES, expectedFor, expectedString } from './import-fixtures.ts';
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(['node', 'finops', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('finops import / finops focus totals', () => {
+  let t: TestStore;
+  const env = { ...process.env };
+
+  beforeAll(async () => {
+    t = await createTestStore('pglite');
+    await t.store.prisma.tenant.create({ data: { id: 'cli-tenant', name: 'CLI tenant' } });
+    await t.store.prisma.tenant.create({ data: { id: 'other-tenant', name: 'Other' } });
+    // The CLI opens the embedded store itself; PGlite allows one process at a time.
+    await t.store.close();
+    process.env.FINOPS_DATA_DIR = t.dataDir;
+    delete process.env.DATABASE_URL;
+  });
+  afterAll(async () => {
+    process.env = env;
+    await t.dispose();
+    await rm(t.dataDir, { recursive: true, force: true });
+  });
+
+  it('imports with --json and reads the same totals back with focus totals', async () => {
+    const sample = AWS_SAMPLES[0]!;
+    const expected = expectedFor(sample.folder, sample.file);
+    const imported = await runCli(['import', sample.input, '--tenant', 'cli-tenant', '--json']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const summary = JSON.parse(imported.stdout) as {
+      status: string;
+      format: string;
+      rowsPerSecond: number;
+      periods: Array<{ billingPeriod: string; currency: string; rows: number; billedCost: string; effectiveCost: string; listCost: string }>;
+      validation: { valid: boolean; errors: number } | null;
+    };
+    expect(summary.status).toBe('imported');
+    expect(summary.format).toBe('aws-cur-v1');
+    expect(summary.validation).toEqual(expect.objectContaining({ errors: expect.any(Number) }));
+    expect(summary.periods).toEqual([
+      expect.objectContaining({
+        billingPeriod: '2023-11',
+        currency: 'USD',
+        rows: 1281,
+        billedCost: expectedString(expected, 'expected_FOCUS_BilledCost_total'),
+        effectiveCost: expectedString(expected, 'expected_FOCUS_EffectiveCost_total'),
+        listCost: '3.3561726949',
+      }),
+    ]);
+
+    const totals = await runCli(['focus', 'totals', '--tenant', 'cli-tenant', '--billing-period', '2023-11', '--json']);
+    expect(totals.code, totals.stderr).toBe(0);
+    expect(JSON.parse(totals.stdout).totals).toEqual([
+      { billingPeriod: '2023-11', provider: 'aws', currency: 'USD', rows: 1281, billedCost: '1.6823086974', effectiveCost: '1.6823086974', listCost: '3.3561726949' },
+    ]);
+    const other = await runCli(['focus', 'totals', '--tenant', 'other-tenant', '--json']);
+    expect(JSON.parse(other.stdout).totals).toEqual([]);
+
+    const again = await runCli(['import', sample.input, '--tenant', 'cli-tenant']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^Skipped: aws-cur-v1:123412340534 is unchanged/);
+  });
+
+  it('exits 1 with one clear line for an unknown format and a bad tenant id', async () => {
+    const unknown = await runCli(['import', 'package.json', '--tenant', 'cli-tenant']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: .*package\.json: unsupported file type/);
+    const badTenant = await runCli(['focus', 'totals', '--tenant', '../etc']);
+    expect(badTenant.code).toBe(1);
+    expect(badTenant.stderr).toMatch(/Invalid tenant id/);
+  });
+});
