@@ -221,6 +221,7 @@ g_lines AS (
   SELECT
     v.*,
     false AS is_credit_row,
+    lower(COALESCE(r.cost_type, 'regular')) = 'regular' AS is_usage_line,
     NULL::VARCHAR AS credit_name, NULL::VARCHAR AS credit_id, NULL::VARCHAR AS credit_type, NULL::VARCHAR AS credit_full_name,
     cost_checked + discount_credits_total AS billed,
     cost_checked AS contracted,
@@ -230,6 +231,7 @@ g_lines AS (
   SELECT
     v.*,
     true AS is_credit_row,
+    false AS is_usage_line,
     cr.name, cr.id, cr.type, cr.full_name,
     cr.amount AS billed,
     cr.amount AS contracted,
@@ -262,14 +264,20 @@ SELECT
     WHEN 'COMMITTED_USAGE_DISCOUNT' THEN 'Usage' WHEN 'COMMITTED_USAGE_DISCOUNT_DOLLAR_BASE' THEN 'Spend' END END AS VARCHAR) AS "CommitmentDiscountCategory",
   CAST(CASE WHEN NOT is_credit_row THEN COALESCE(cud_credit.id, cud_credit.name) END AS VARCHAR) AS "CommitmentDiscountId",
   CAST(CASE WHEN NOT is_credit_row THEN COALESCE(cud_credit.full_name, cud_credit.name) END AS VARCHAR) AS "CommitmentDiscountName",
-  CAST(NULL AS DECIMAL(38,18)) AS "CommitmentDiscountQuantity",
+  -- Resource-based CUDs count the covered usage in pricing units; spend-based CUDs count the covered spend.
+  CAST(CASE WHEN NOT is_credit_row THEN CASE cud_credit.type
+    WHEN 'COMMITTED_USAGE_DISCOUNT' THEN TRY_CAST(r.usage.amount_in_pricing_units AS DECIMAL(38,18))
+    WHEN 'COMMITTED_USAGE_DISCOUNT_DOLLAR_BASE' THEN contracted END END AS DECIMAL(38,18)) AS "CommitmentDiscountQuantity",
   CAST(CASE WHEN NOT is_credit_row AND cud_credit IS NOT NULL THEN 'Used' END AS VARCHAR) AS "CommitmentDiscountStatus",
   CAST(CASE WHEN NOT is_credit_row AND cud_credit IS NOT NULL THEN 'Committed Use Discount' END AS VARCHAR) AS "CommitmentDiscountType",
-  CAST(NULL AS VARCHAR) AS "CommitmentDiscountUnit",
+  CAST(CASE WHEN NOT is_credit_row THEN CASE cud_credit.type
+    WHEN 'COMMITTED_USAGE_DISCOUNT' THEN r.usage.pricing_unit
+    WHEN 'COMMITTED_USAGE_DISCOUNT_DOLLAR_BASE' THEN currency_checked END END AS VARCHAR) AS "CommitmentDiscountUnit",
   CAST(CASE WHEN NOT is_credit_row AND lower(COALESCE(r.cost_type, 'regular')) = 'regular' THEN TRY_CAST(r.usage.amount AS DECIMAL(38,18)) END AS DECIMAL(38,18)) AS "ConsumedQuantity",
   CAST(CASE WHEN NOT is_credit_row AND lower(COALESCE(r.cost_type, 'regular')) = 'regular' THEN r.usage.unit END AS VARCHAR) AS "ConsumedUnit",
   CAST(contracted AS DECIMAL(38,18)) AS "ContractedCost",
-  CAST(CASE WHEN NOT is_credit_row THEN TRY_CAST(r.price.effective_price AS DECIMAL(38,18)) END AS DECIMAL(38,18)) AS "ContractedUnitPrice",
+  -- Not derivable without dividing cost by quantity (the export's price.effective_price is tiered and kept as x_).
+  CAST(NULL AS DECIMAL(38,18)) AS "ContractedUnitPrice",
   -- No amortization data in the export: CUD fees are their own monthly rows, so EffectiveCost = BilledCost.
   CAST(billed AS DECIMAL(38,18)) AS "EffectiveCost",
   CAST(NULL AS VARCHAR) AS "InvoiceId",
@@ -284,24 +292,28 @@ SELECT
   END AS VARCHAR) AS "PricingCategory",
   CAST(currency_checked AS VARCHAR) AS "PricingCurrency",
   CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyContractedUnitPrice",
-  CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyEffectiveCost",
+  -- The export prices and bills in one currency (currency_conversion_rate is to USD), so these equal the billing ones.
+  CAST(billed AS DECIMAL(38,18)) AS "PricingCurrencyEffectiveCost",
   CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyListUnitPrice",
-  CAST(CASE WHEN NOT is_credit_row THEN TRY_CAST(r.usage.amount_in_pricing_units AS DECIMAL(38,18)) END AS DECIMAL(38,18)) AS "PricingQuantity",
-  CAST(CASE WHEN NOT is_credit_row THEN r.usage.pricing_unit END AS VARCHAR) AS "PricingUnit",
+  CAST(CASE WHEN is_usage_line AND NULLIF(r.usage.pricing_unit, '') IS NOT NULL THEN TRY_CAST(r.usage.amount_in_pricing_units AS DECIMAL(38,18)) END AS DECIMAL(38,18)) AS "PricingQuantity",
+  CAST(CASE WHEN is_usage_line THEN NULLIF(r.usage.pricing_unit, '') END AS VARCHAR) AS "PricingUnit",
   CAST('Google Cloud' AS VARCHAR) AS "ProviderName",
   CAST(COALESCE(NULLIF(r.seller_name, ''), 'Google Cloud') AS VARCHAR) AS "PublisherName",
   CAST(NULLIF(COALESCE(r.location.region, r.location.location), '') AS VARCHAR) AS "RegionId",
   CAST(NULLIF(COALESCE(r.location.region, r.location.location), '') AS VARCHAR) AS "RegionName",
   CAST(CASE WHEN NOT is_credit_row THEN NULLIF(COALESCE(r.resource.global_name, r.resource.name), '') END AS VARCHAR) AS "ResourceId",
   CAST(CASE WHEN NOT is_credit_row THEN NULLIF(r.resource.name, '') END AS VARCHAR) AS "ResourceName",
-  CAST(NULL AS VARCHAR) AS "ResourceType",
+  -- "//compute.googleapis.com/projects/p/zones/z/instances/i" → "compute.googleapis.com/instances".
+  CAST(CASE WHEN NOT is_credit_row AND starts_with(r.resource.global_name, '//') THEN
+    regexp_extract(r.resource.global_name, '^//([^/]+)/', 1) || '/' || string_split(r.resource.global_name, '/')[-2] END AS VARCHAR) AS "ResourceType",
   CAST(COALESCE(service_category, 'Other') AS VARCHAR) AS "ServiceCategory",
   CAST(COALESCE(NULLIF(r.service.description, ''), 'Unknown') AS VARCHAR) AS "ServiceName",
   CAST('Other (' || COALESCE(service_category, 'Other') || ')' AS VARCHAR) AS "ServiceSubcategory",
-  CAST(r.sku.id AS VARCHAR) AS "SkuId",
-  CAST(r.sku.description AS VARCHAR) AS "SkuMeter",
+  -- Tax, adjustment and credit rows are not SKU charges.
+  CAST(CASE WHEN is_usage_line THEN r.sku.id END AS VARCHAR) AS "SkuId",
+  CAST(CASE WHEN is_usage_line THEN r.sku.description END AS VARCHAR) AS "SkuMeter",
   CAST(NULL AS JSON) AS "SkuPriceDetails",
-  CAST(NULL AS VARCHAR) AS "SkuPriceId",
+  CAST(CASE WHEN is_usage_line THEN r.sku.id END AS VARCHAR) AS "SkuPriceId",
   CAST(NULLIF(r.project.id, '') AS VARCHAR) AS "SubAccountId",
   CAST(NULLIF(r.project.name, '') AS VARCHAR) AS "SubAccountName",
   CAST(CASE WHEN NULLIF(r.project.id, '') IS NOT NULL THEN 'Project' END AS VARCHAR) AS "SubAccountType",
@@ -331,6 +343,7 @@ SELECT
   CAST(r.service.id AS VARCHAR) AS "x_ServiceId",
   CAST(r.transaction_type AS VARCHAR) AS "x_TransactionType",
   CAST(CASE WHEN r.adjustment_info.id IS NOT NULL THEN to_json(r.adjustment_info) END AS JSON) AS "x_AdjustmentInfo",
+  CAST(TRY_CAST(r.price.effective_price AS DECIMAL(38,18)) AS DECIMAL(38,18)) AS "x_EffectiveUnitPrice",
   CAST(r.price.unit AS VARCHAR) AS "x_PriceUnit",
   CAST(TRY_CAST(r.price.pricing_unit_quantity AS DECIMAL(38,18)) AS DECIMAL(38,18)) AS "x_PricingUnitQuantity"
 FROM g_lines
