@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '@openfinops/focus';
 import { FIXTURES, importInto, memoryConnection, totalsBy, withDataDir } from './azure-import.helpers.ts';

@@ -306,16 +306,12 @@ SELECT
     WHEN t."product/PurchaseOption" = 'Spot Instances' OR t."pricing/term" = 'Spot' THEN 'Dynamic'
     WHEN t._charge_category = 'Usage' THEN 'Standard'
   END AS "PricingCategory",
-  CAST(NULL AS VARCHAR) AS "PricingCurrency",
-  CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyContractedUnitPrice",
-  CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyEffectiveCost",
-  CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyListUnitPrice",
   CASE WHEN t._charge_category = 'Usage' THEN CAST(t."lineItem/UsageAmount" AS DECIMAL(38,18)) END AS "PricingQuantity",
   CASE WHEN t._charge_category = 'Usage' THEN CAST(t."pricing/unit" AS VARCHAR) END AS "PricingUnit",
   'AWS' AS "ProviderName",
   CAST(COALESCE(NULLIF(t."lineItem/LegalEntity", ''), 'Amazon Web Services') AS VARCHAR) AS "PublisherName",
   CAST(COALESCE(NULLIF(t."product/regionCode", ''), NULLIF(t."product/region", '')) AS VARCHAR) AS "RegionId",
-  CAST(NULLIF(t."product/location", '') AS VARCHAR) AS "RegionName",
+  CAST(COALESCE(NULLIF(t."product/location", ''), NULLIF(t."product/regionCode", ''), NULLIF(t."product/region", '')) AS VARCHAR) AS "RegionName",
   CAST(NULLIF(t."lineItem/ResourceId", '') AS VARCHAR) AS "ResourceId",
   CAST(NULLIF(t."lineItem/ResourceId", '') AS VARCHAR) AS "ResourceName",
   CASE WHEN t."lineItem/ResourceId" LIKE 'arn:%'
@@ -328,7 +324,7 @@ SELECT
   CAST(NULL AS JSON) AS "SkuPriceDetails",
   CAST(COALESCE(NULLIF(t."pricing/RateCode", ''), NULLIF(t."pricing/RateId", '')) AS VARCHAR) AS "SkuPriceId",
   CAST(t."lineItem/UsageAccountId" AS VARCHAR) AS "SubAccountId",
-  CAST(NULL AS VARCHAR) AS "SubAccountName",
+  CAST(t."lineItem/UsageAccountId" AS VARCHAR) AS "SubAccountName",
   CASE WHEN t."lineItem/UsageAccountId" IS NOT NULL THEN 'Linked Account' END AS "SubAccountType",
   t."__tags" AS "Tags",
   CAST(t."identity/LineItemId" AS VARCHAR) AS "x_LineItemId",

@@ -307,16 +307,12 @@ SELECT
     WHEN COALESCE(t."product"['purchase_option'], t."product_purchase_option") = 'Spot Instances' OR t."pricing_term" = 'Spot' THEN 'Dynamic'
     WHEN t._charge_category = 'Usage' THEN 'Standard'
   END AS "PricingCategory",
-  CAST(NULL AS VARCHAR) AS "PricingCurrency",
-  CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyContractedUnitPrice",
-  CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyEffectiveCost",
-  CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyListUnitPrice",
   CASE WHEN t._charge_category = 'Usage' THEN CAST(t."line_item_usage_amount" AS DECIMAL(38,18)) END AS "PricingQuantity",
   CASE WHEN t._charge_category = 'Usage' THEN CAST(t."pricing_unit" AS VARCHAR) END AS "PricingUnit",
   'AWS' AS "ProviderName",
   CAST(COALESCE(NULLIF(t."line_item_legal_entity", ''), 'Amazon Web Services') AS VARCHAR) AS "PublisherName",
   CAST(COALESCE(NULLIF(t."product_region_code", ''), NULLIF(t."product_region", '')) AS VARCHAR) AS "RegionId",
-  CAST(NULLIF(t."product_location", '') AS VARCHAR) AS "RegionName",
+  CAST(COALESCE(NULLIF(t."product_location", ''), NULLIF(t."product_region_code", ''), NULLIF(t."product_region", '')) AS VARCHAR) AS "RegionName",
   CAST(NULLIF(t."line_item_resource_id", '') AS VARCHAR) AS "ResourceId",
   CAST(NULLIF(t."line_item_resource_id", '') AS VARCHAR) AS "ResourceName",
   CASE WHEN t."line_item_resource_id" LIKE 'arn:%'
@@ -329,7 +325,7 @@ SELECT
   CAST(NULL AS JSON) AS "SkuPriceDetails",
   CAST(COALESCE(NULLIF(t."pricing_rate_code", ''), NULLIF(t."pricing_rate_id", '')) AS VARCHAR) AS "SkuPriceId",
   CAST(t."line_item_usage_account_id" AS VARCHAR) AS "SubAccountId",
-  CAST(NULLIF(t."line_item_usage_account_name", '') AS VARCHAR) AS "SubAccountName",
+  CAST(COALESCE(NULLIF(t."line_item_usage_account_name", ''), t."line_item_usage_account_id") AS VARCHAR) AS "SubAccountName",
   CASE WHEN t."line_item_usage_account_id" IS NOT NULL THEN 'Linked Account' END AS "SubAccountType",
   t."resource_tags" AS "Tags",
   CAST(t."identity_line_item_id" AS VARCHAR) AS "x_LineItemId",
