@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
+import { addDbCommand } from './db.command.ts';
 import { addFocusCommand } from './focus.command.ts';
 import { addImportCommand } from './import.command.ts';
+import { addTenantCommand } from './tenant.command.ts';
 
 /** Each command group lives in its own `<name>.command.ts` and is registered here. */
 export function registerCommands(program: Command): void {
+  addDbCommand(program);
   addFocusCommand(program);
   addImportCommand(program);
+  addTenantCommand(program);
 }
