@@ -2,6 +2,11 @@ export * from './imports/import.service.ts';
 export * from './imports/import-state.repository.ts';
 export * from './imports/focus-lake.repository.ts';
 export { openStore, storeOptionsFromEnv, type Store } from './store/store.ts';
+export * from './checks/check-runner.service.ts';
+export * from './findings/finding-lifecycle.ts';
+export * from './findings/finding-state.repository.ts';
+export * from './findings/findings-lake.repository.ts';
+export * from './findings/findings.service.ts';
 export {
   migrateStore,
   storeKindFor,
@@ -25,3 +30,23 @@ export * from './tenants/tenant.errors.ts';
 export * from './tenants/tenant.repository.ts';
 export * from './tenants/tenant.service.ts';
 export * from './runs/run.repository.ts';
+// NestJS API (apps/api/src/app, auth, users, api-keys, admin, config, common, health)
+export * from './config/api-config.ts';
+export { startApiServer, type RunningApi } from './app/server.ts';
+export { createApiApp, buildOpenApiDocument, type ApiApp } from './app/create-app.ts';
+export type { ApiModuleOptions } from './app/app.module.ts';
+export * from './app/route-access.ts';
+export * from './auth/access.decorators.ts';
+export type { Principal, TenantAccess } from './auth/principal.ts';
+export { hashPassword, verifyPassword, generateOneTimePassword, MIN_PASSWORD_LENGTH } from './auth/password.ts';
+export { AuthService, AuthenticationFailedError, type TokenPair, type AccessTokenClaims } from './auth/auth.service.ts';
+export { RefreshTokenRepository } from './auth/refresh-token.repository.ts';
+export * from './users/user.repository.ts';
+export * from './users/membership.repository.ts';
+export * from './users/user.service.ts';
+export * from './api-keys/api-key-format.ts';
+export * from './api-keys/api-key.repository.ts';
+export * from './api-keys/api-key.service.ts';
+export * from './admin/audit-log.repository.ts';
+export * from './admin/admin.service.ts';
+export { ApiError, type ApiErrorBody, type ApiErrorCode } from './common/api-error.ts';

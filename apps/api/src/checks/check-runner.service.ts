@@ -98,6 +98,16 @@ export class CheckRunFailedError extends Error {
 
 const MAX_REJECTIONS_IN_STATS = 50;
 
+/** Adds line and column to V8's "at position N" when the runtime's message lacks them (Node 20). */
+export function withLineColumn(message: string, text: string): string {
+  const match = /at position (\d+)(?! \(line)/.exec(message);
+  if (!match) return message;
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return message.replace(match[0], `${match[0]} (line ${line} column ${column})`);
+}
+
 /** Reads an inventory snapshot file; errors name the file (and the JSON position or field). */
 export async function loadInventoryFile(file: string, accountId?: string): Promise<InventorySnapshot> {
   const resolved = path.resolve(file);
@@ -114,8 +124,7 @@ export async function loadInventoryFile(file: string, accountId?: string): Promi
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    // V8's message carries the position ("... at position 12 (line 2 column 3)").
-    throw new CheckRunInputError(`Inventory file ${resolved} is not valid JSON: ${(err as Error).message}`);
+    throw new CheckRunInputError(`Inventory file ${resolved} is not valid JSON: ${withLineColumn((err as Error).message, text)}`);
   }
   return parseInventoryDocument(doc, resolved, accountId ? { accountId } : {});
 }

@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
+import { addCheckCommand } from './check.command.ts';
 import { addDbCommand } from './db.command.ts';
+import { addFindingsCommand } from './findings.command.ts';
 import { addFocusCommand } from './focus.command.ts';
 import { addImportCommand } from './import.command.ts';
 import { addTenantCommand } from './tenant.command.ts';
 
 /** Each command group lives in its own `<name>.command.ts` and is registered here. */
 export function registerCommands(program: Command): void {
+  addCheckCommand(program);
   addDbCommand(program);
+  addFindingsCommand(program);
   addFocusCommand(program);
   addImportCommand(program);
   addTenantCommand(program);

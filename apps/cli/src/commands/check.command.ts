@@ -1,0 +1,135 @@
+import { type Command } from 'commander';
+import {
+  CheckRunnerService,
+  openStore,
+  storeOptionsFromEnv,
+  type CheckRunResult,
+} from '@openfinops/api';
+import { builtinCheckers, describeConfig, getChecker } from '@openfinops/checkers';
+import { parseTenantId } from '@openfinops/tenants';
+import { CliError, Progress, printJson, printTable } from '../cli-output.ts';
+
+interface CheckRunOptions {
+  tenant: string;
+  checker: string;
+  account?: string;
+  inventory: string;
+  config?: string;
+  json?: boolean;
+}
+
+/** `--config` takes a JSON object; errors say where the JSON broke. */
+export function parseConfigOption(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`--config is not valid JSON: ${(err as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CliError('--config must be a JSON object, e.g. \'{"hoursPerMonth": 500}\'');
+  }
+  return value as Record<string, unknown>;
+}
+
+export function checkRunJson(r: CheckRunResult): object {
+  return {
+    status: r.status,
+    runId: r.runId,
+    tenantId: r.tenantId,
+    checkerId: r.checkerId,
+    accountId: r.accountId,
+    parquetPath: r.parquetPath,
+    stats: r.stats,
+  };
+}
+
+/** Adds the command to run next to messages about a store or tenant that is not ready. */
+function withHint(err: unknown, tenantId: string): unknown {
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'TENANT_NOT_FOUND') {
+    return new CliError(`${(err as Error).message}. Create it first: finops tenant create ${tenantId} --name "<name>"`);
+  }
+  if (code === 'STORE_NOT_MIGRATED') return new CliError((err as Error).message);
+  return err;
+}
+
+export function addCheckCommand(program: Command): void {
+  const check = program.command('check').description('Run cost-saving checkers against cloud inventory');
+
+  check
+    .command('list')
+    .description('List the built-in checkers and their config options')
+    .option('--json', 'print as JSON')
+    .action((opts: { json?: boolean }) => {
+      const rows = builtinCheckers.map((c) => ({
+        id: c.id,
+        version: c.version,
+        title: c.title,
+        category: c.category,
+        inputs: c.inputs,
+        config: describeConfig(c),
+      }));
+      if (opts.json) {
+        printJson(rows);
+        return;
+      }
+      printTable(
+        ['Checker', 'Version', 'Category', 'Title', 'Config (default)'],
+        rows.map((r) => [r.id, r.version, r.category, r.title, r.config.map((o) => `${o.key}=${JSON.stringify(o.default)}`).join('\n')]),
+      );
+    });
+
+  check
+    .command('run')
+    .description('Run one checker for a tenant over an inventory snapshot and update the findings')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .requiredOption('--checker <id>', `checker id (${builtinCheckers.map((c) => c.id).join(', ')})`)
+    .option('--account <id>', 'cloud account id (default: the single account found in the inventory)')
+    .requiredOption('--inventory <file>', 'inventory snapshot: EC2 DescribeInstances JSON ({"Reservations": [...]})')
+    .option('--config <json>', 'checker config as a JSON object (see `finops check list`)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: CheckRunOptions) => {
+      const tenantId = parseTenantId(opts.tenant);
+      const checker = getChecker(opts.checker);
+      const config = checker.parseConfig(parseConfigOption(opts.config));
+      const progress = new Progress(true);
+      const store = await openStore(storeOptionsFromEnv());
+      let result: CheckRunResult;
+      try {
+        await store.assertMigrated();
+        const runner = new CheckRunnerService({ prisma: store.prisma, dataDir: storeOptionsFromEnv().dataDir });
+        progress.update(`check ${checker.id}: tenant ${tenantId}, inventory ${opts.inventory}`, true);
+        result = await runner.runCheck({
+          tenantId,
+          checkerId: checker.id,
+          inventoryFile: opts.inventory,
+          config,
+          ...(opts.account !== undefined ? { accountId: opts.account } : {}),
+          onProgress: (m) => progress.update(m),
+        });
+      } catch (err) {
+        throw withHint(err, tenantId);
+      } finally {
+        progress.done();
+        await store.close();
+      }
+      if (opts.json) {
+        printJson(checkRunJson(result));
+        return;
+      }
+      const s = result.stats;
+      process.stdout.write(
+        `Check ${result.checkerId} for tenant ${result.tenantId}, account ${result.accountId}: ${result.status} in ${s.durationMs} ms\n`,
+      );
+      printTable(
+        ['Emitted', 'New', 'Still open', 'Resolved', 'Reopened', 'Suppressed', 'Rejected'],
+        [[s.emitted, s.new, s.stillOpen, s.resolved, s.reopened, s.suppressed, s.rejected]],
+      );
+      for (const r of s.rejections) {
+        process.stdout.write(`  rejected #${r.index}${r.resourceId ? ` (${r.resourceId})` : ''}: ${r.field}: ${r.reason}\n`);
+      }
+      process.stdout.write(`Run id:   ${result.runId}\nFindings: ${result.parquetPath}\n`);
+    });
+}
