@@ -1,5 +1,14 @@
 import { type Command } from 'commander';
-import { openStore, storeOptionsFromEnv, TenantRepository, TenantService, type Store, type Tenant } from '@openfinops/api';
+import {
+  openStore,
+  parseTenantName,
+  storeOptionsFromEnv,
+  TenantRepository,
+  TenantService,
+  type Store,
+  type Tenant,
+} from '@openfinops/api';
+import { parseTenantId } from '@openfinops/tenants';
 import { printJson, printTable } from '../cli-output.ts';
 
 interface CreateOptions {
@@ -32,12 +41,15 @@ export function addTenantCommand(program: Command): void {
     .argument('<id>', "tenant id: 2-63 characters of a-z, 0-9 and '-'")
     .requiredOption('--name <name>', 'display name')
     .option('--json', 'print the tenant as JSON')
-    .action(async (id: string, opts: CreateOptions) => {
+    .action(async (rawId: string, opts: CreateOptions) => {
+      // Bad input fails before the store is opened (or migrated).
+      const id = parseTenantId(rawId);
+      const name = parseTenantName(id, opts.name);
       const created = await withTenantService(async (service, store) => {
         // A shared PostgreSQL is migrated deliberately (deploy step); a fresh local data dir just works.
         if (store.kind === 'pglite') await store.migrate();
         else await store.assertMigrated();
-        return service.create({ id, name: opts.name }, 'cli');
+        return service.create({ id, name }, 'cli');
       });
       if (opts.json) printJson(tenantJson(created));
       else process.stdout.write(`Created tenant ${created.id} (${created.name})\n`);
