@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FocusLakeRepository, ImportService, ImportStateRepository } from '@openfinops/api';
 import { LakeLayout } from '@openfinops/tenants';
 import { describeStores } from '../support/index.ts';

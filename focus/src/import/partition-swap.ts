@@ -78,7 +78,7 @@ export async function acquireTenantLock(stagingRoot: string, timeoutMs = 30_000)
         continue;
       }
       if (Date.now() - started > timeoutMs) {
-        throw new Error(`Another import for this tenant is running (lock ${lockDir}, pid ${pid}); try again later`);
+        throw new Error(`Another import for this tenant is running (lock ${lockDir}, pid ${pid}); try again later`, { cause: err });
       }
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -47,11 +47,14 @@ export class FocusLakeRepository {
     const provider = filter.provider === undefined ? null : partitionValues.provider(filter.provider);
     const stagingRoot = this.layout.stagingDir(tenantId);
     // Finish or undo a crashed import's swap first, so a reader never sees a half-swapped lake.
-    const release = await acquireTenantLock(stagingRoot);
-    try {
-      await recoverInterruptedSwaps(stagingRoot);
-    } finally {
-      await release();
+    // A running import holds the lock and finishes its own swap; then there is nothing to recover, so do not wait.
+    const release = await acquireTenantLock(stagingRoot, 0).catch(() => null);
+    if (release) {
+      try {
+        await recoverInterruptedSwaps(stagingRoot);
+      } finally {
+        await release();
+      }
     }
     if (!(await hasParquet(this.layout.focusTenantDir(tenantId), 3))) return [];
     return this.queryFocusTotals(this.layout.focusGlob(tenantId), period, provider);
