@@ -26,6 +26,8 @@ export const azureCostDetailsFormat: SourceFormat = {
   detect: detectAzureCostDetails,
   // `filename` tells actual from amortized exports when several files are imported together.
   read: { csv: { filename: true } },
+  // The conversion brings its own template for every header variant; only sourceIdSql reads src directly.
+  optionalColumns: ['BillingAccountId', 'BillingProfileId'],
   sqlFile: sqlFilePath('./azure-cost-details.sql', import.meta.url),
   sourceTotalsSql: `WITH\n${read('./azure-cost-details.common.sql')}\n${read('./azure-cost-details.totals.sql')}`,
   sourceIdSql: `SELECT min(COALESCE(CASE WHEN "BillingAccountId" LIKE '%:%' THEN "BillingProfileId" END, "BillingAccountId")) AS source_id FROM src`,
