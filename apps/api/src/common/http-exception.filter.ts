@@ -26,6 +26,20 @@ function bodyParserError(err: unknown): { status: number; message: string } | un
   return { status: e.status, message: typeof e.message === 'string' ? e.message : 'Bad request body' };
 }
 
+/** Domain errors (they carry a `code` and a message naming the field or tenant) and the status they map to. */
+const DOMAIN_ERROR_STATUS: Record<string, number> = {
+  TENANT_NOT_FOUND: 404,
+  MEMBER_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
+  TENANT_EXISTS: 409,
+  USER_EXISTS: 409,
+  INVALID_TENANT_NAME: 400,
+  INVALID_TENANT_STATUS: 400,
+  INVALID_USER_INPUT: 400,
+  INVALID_RUN_INPUT: 400,
+  INVALID_PARTITION_VALUE: 400,
+};
+
 export function toErrorBody(err: unknown): { status: number; body: ApiErrorBody } {
   if (err instanceof HttpException) {
     const status = err.getStatus();
@@ -42,6 +56,14 @@ export function toErrorBody(err: unknown): { status: number; body: ApiErrorBody 
   }
   if (err instanceof InvalidTenantIdError) {
     return { status: 400, body: { error: { code: 'INVALID_TENANT_ID', message: err.message, details: null } } };
+  }
+  const domain = err as { code?: unknown; message?: unknown } | null;
+  if (err instanceof Error && typeof domain?.code === 'string' && DOMAIN_ERROR_STATUS[domain.code] !== undefined) {
+    const status = DOMAIN_ERROR_STATUS[domain.code]!;
+    // 404s keep one generic body so a missing tenant and a forbidden one look alike.
+    const message = status === 404 ? 'Not found' : err.message;
+    const code = status === 404 ? 'NOT_FOUND' : domain.code;
+    return { status, body: { error: { code, message, details: null } } };
   }
   const parserError = bodyParserError(err);
   if (parserError) {

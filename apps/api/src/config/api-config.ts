@@ -80,6 +80,7 @@ const envSchema = z.object({
   FINOPS_OIDC_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   FINOPS_OIDC_AUDIENCE: optionalString.pipe(z.string().min(1).optional()),
   FINOPS_RATE_LIMIT: z.coerce.number().int().positive().default(600),
+  FINOPS_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   FINOPS_BODY_LIMIT: byteSize.default(1024 * 1024),
   FINOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -100,6 +101,8 @@ export interface ApiConfig {
   jwt: { secret: string; issuer: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   oidc: OidcConfig | undefined;
   rateLimitPerMinute: number;
+  /** Login attempts per client per minute, on top of the global limit. */
+  loginRateLimitPerMinute: number;
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -174,6 +177,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env, options: Loa
     },
     oidc,
     rateLimitPerMinute: e.FINOPS_RATE_LIMIT,
+    loginRateLimitPerMinute: e.FINOPS_LOGIN_RATE_LIMIT,
     bodyLimitBytes: e.FINOPS_BODY_LIMIT,
     logLevel: e.FINOPS_LOG_LEVEL,
   };

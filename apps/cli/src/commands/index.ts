@@ -5,6 +5,9 @@ import { addFindingsCommand } from './findings.command.ts';
 import { addFocusCommand } from './focus.command.ts';
 import { addImportCommand } from './import.command.ts';
 import { addTenantCommand } from './tenant.command.ts';
+import { addApiKeyCommand } from './apikey.command.ts';
+import { addServeCommand } from './serve.command.ts';
+import { addUserCommand } from './user.command.ts';
 
 /** Each command group lives in its own `<name>.command.ts` and is registered here. */
 export function registerCommands(program: Command): void {
@@ -14,4 +17,7 @@ export function registerCommands(program: Command): void {
   addFocusCommand(program);
   addImportCommand(program);
   addTenantCommand(program);
+  addApiKeyCommand(program);
+  addServeCommand(program);
+  addUserCommand(program);
 }

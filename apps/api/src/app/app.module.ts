@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { LoggerModule } from 'nestjs-pino';
+import { AdminTenantsController } from '../admin/admin-tenants.controller.ts';
+import { AdminService } from '../admin/admin.service.ts';
+import { AuditLogRepository } from '../admin/audit-log.repository.ts';
+import { TenantDeletionRepository } from '../admin/tenant-deletion.repository.ts';
+import { ApiKeyRepository } from '../api-keys/api-key.repository.ts';
+import { ApiKeyService } from '../api-keys/api-key.service.ts';
+import { AuthController, USER_REPOSITORY } from '../auth/auth.controller.ts';
+import { AuthService } from '../auth/auth.service.ts';
+import { AuthenticationGuard } from '../auth/authentication.guard.ts';
+import { createAuthenticator } from '../auth/authenticator.ts';
+import { rateLimitKey, type AuthenticatedRequestFields } from '../auth/principal.ts';
+import { RefreshTokenRepository } from '../auth/refresh-token.repository.ts';
+import { RolesGuard } from '../auth/roles.guard.ts';
+import { MEMBERSHIP_REPOSITORY, TENANT_REPOSITORY, TenantAccessGuard } from '../auth/tenant-access.guard.ts';
+import { HttpExceptionFilter } from '../common/http-exception.filter.ts';
+import { API_CONFIG, AUTHENTICATOR, STORE } from '../common/injection-tokens.ts';
+import type { ApiConfig } from '../config/api-config.ts';
+import { HealthController, STORE_HEALTH } from '../health/health.controller.ts';
+import { StoreHealthRepository } from '../health/store-health.repository.ts';
+import { RunRepository } from '../runs/run.repository.ts';
+import type { Store } from '../store/store.ts';
+import { TenantRepository } from '../tenants/tenant.repository.ts';
+import { MembershipRepository } from '../users/membership.repository.ts';
+import { UserRepository } from '../users/user.repository.ts';
+import { UserService } from '../users/user.service.ts';
+import { RUN_REPOSITORY, TenantApiController } from './tenant-api.controller.ts';
+
+export interface ApiModuleOptions {
+  config: ApiConfig;
+  store: Pick<Store, 'prisma'>;
+  /** Extra controllers mounted beside the built-in ones (later phases, tests of the route-access check). */
+  controllers?: Type[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+type LoggedRequest = Request & AuthenticatedRequestFields & { tenantIdForLog?: string };
+
+/** Repositories and services are plain classes wired by factory: no decorator metadata needed. */
+function providers(options: ApiModuleOptions) {
+  const { config } = options;
+  const prisma = () => options.store.prisma;
+  return [
+    { provide: API_CONFIG, useValue: config },
+    { provide: STORE, useValue: options.store },
+    { provide: USER_REPOSITORY, useFactory: () => new UserRepository(prisma()) },
+    { provide: MEMBERSHIP_REPOSITORY, useFactory: () => new MembershipRepository(prisma()) },
+    { provide: TENANT_REPOSITORY, useFactory: () => new TenantRepository(prisma()) },
+    { provide: RUN_REPOSITORY, useFactory: () => new RunRepository(prisma()) },
+    { provide: STORE_HEALTH, useFactory: () => new StoreHealthRepository(prisma()) },
+    { provide: AuditLogRepository, useFactory: () => new AuditLogRepository(prisma()) },
+    {
+      provide: ApiKeyService,
+      useFactory: (audit: AuditLogRepository) => new ApiKeyService(new ApiKeyRepository(prisma()), audit),
+      inject: [AuditLogRepository],
+    },
+    {
+      provide: AuthService,
+      useFactory: (users: UserRepository) => new AuthService(config, users, new RefreshTokenRepository(prisma())),
+      inject: [USER_REPOSITORY],
+    },
+    {
+      provide: AUTHENTICATOR,
+      useFactory: (users: UserRepository, keys: ApiKeyService) => createAuthenticator(config, users, keys),
+      inject: [USER_REPOSITORY, ApiKeyService],
+    },
+    {
+      provide: UserService,
+      useFactory: (users: UserRepository, members: MembershipRepository, tenants: TenantRepository, audit: AuditLogRepository) =>
+        new UserService(users, members, tenants, audit),
+      inject: [USER_REPOSITORY, MEMBERSHIP_REPOSITORY, TENANT_REPOSITORY, AuditLogRepository],
+    },
+    {
+      provide: AdminService,
+      useFactory: (
+        tenants: TenantRepository,
+        users: UserRepository,
+        members: MembershipRepository,
+        userService: UserService,
+        audit: AuditLogRepository,
+      ) => new AdminService(tenants, new TenantDeletionRepository(prisma()), users, members, userService, audit, config.dataDir),
+      inject: [TENANT_REPOSITORY, USER_REPOSITORY, MEMBERSHIP_REPOSITORY, UserService, AuditLogRepository],
+    },
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    // Guard order matters: who is calling, how fast, may they see this tenant, may their role do this.
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_GUARD, useClass: ThrottlerGuard },
+    { provide: APP_GUARD, useClass: TenantAccessGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ];
+}
+
+@Module({})
+export class ApiModule {
+  static register(options: ApiModuleOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: ApiModule,
+      imports: [
+        TerminusModule.forRoot({ logger: false }),
+        ThrottlerModule.forRoot({
+          throttlers: [
+            { name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute },
+            {
+              name: 'login',
+              ttl: 60_000,
+              limit: config.loginRateLimitPerMinute,
+              skipIf: (context) => context.getHandler() !== AuthController.prototype.login,
+            },
+          ],
+          getTracker: (req) => rateLimitKey((req as LoggedRequest).principal, (req as LoggedRequest).ip),
+        }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req, res) => {
+              const incoming = req.headers['x-request-id'];
+              const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            // Evaluated again when the response finishes, after the tenant guard has validated the id.
+            customProps: (req) => {
+              const tenantId = (req as LoggedRequest).tenantIdForLog;
+              return tenantId ? { tenantId } : {};
+            },
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
+          },
+          assignResponse: true,
+        }),
+      ],
+      controllers: [HealthController, AuthController, AdminTenantsController, TenantApiController, ...(options.controllers ?? [])],
+      providers: providers(options),
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { type ApiConfig, loadApiConfig } from '../config/api-config.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { type ApiApp, createApiApp } from './create-app.ts';
+
+export interface RunningApi {
+  app: ApiApp;
+  store: Store;
+  config: ApiConfig;
+  /** `http://host:port`, with the port actually bound (PORT=0 picks a free one). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Loads config, opens and migrates the store, and listens. Used by `finops serve` and `npm start`. */
+export async function startApiServer(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: { port?: number; host?: string } = {},
+): Promise<RunningApi> {
+  const config = loadApiConfig(env);
+  if (overrides.port !== undefined) config.port = overrides.port;
+  if (overrides.host !== undefined) config.host = overrides.host;
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  let app: ApiApp | undefined;
+  try {
+    // Same rule as the CLI: a fresh embedded store just works; a shared PostgreSQL is migrated as a deploy step.
+    if (store.kind === 'pglite') await store.migrate();
+    else await store.assertMigrated();
+    app = await createApiApp({ config, store });
+    await app.listen(config.port, config.host);
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await store.close();
+    throw err;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | undefined;
+  const started = app;
+  return {
+    app: started,
+    store,
+    config,
+    url: `http://${host}:${port}`,
+    close() {
+      closing ??= (async () => {
+        try {
+          await started.close();
+        } finally {
+          await store.close();
+        }
+      })();
+      return closing;
+    },
+  };
+}
