@@ -45,7 +45,7 @@ export class StoreLockedError extends Error {
   readonly code = 'STORE_LOCKED';
   constructor(readonly storeDir: string) {
     super(
-      `The embedded store at ${storeDir} is in use by another process (PGlite allows one at a time). ` +
+      `The embedded store at ${storeDir} is in use (open in another finops process, or already open in this one: PGlite allows one opener at a time). ` +
         'Stop the other finops process (API, worker or CLI), or set DATABASE_URL to use PostgreSQL.',
     );
     this.name = 'StoreLockedError';
