@@ -1,6 +1,7 @@
 import type { FindingWire, FindingWireInput } from '@openfinops/contracts';
 import type { z } from 'zod';
 import type { InventoryKind, InventoryRecord } from './inventory.ts';
+import type { FocusInput } from './focus-input.ts';
 import type { CheckerLogger } from './logger.ts';
 import type { PricingLookup } from './pricing.ts';
 
@@ -20,6 +21,8 @@ export interface CheckerInputsSpec {
 export interface CheckerInputs {
   /** Records of one inventory kind the checker declared in `inputs.inventory`; asking for an undeclared kind throws. */
   inventory<K extends InventoryKind>(kind: K): readonly InventoryRecord<K>[];
+  /** Read-only SQL over the tenant's FOCUS rows (views `focus`, `focus_daily`); only with `inputs.focus: true`, else reading it throws. */
+  readonly focus: FocusInput;
 }
 
 export interface CheckerClock {
@@ -53,6 +56,11 @@ export interface CheckerDefinition<Schema extends CheckerConfigSchema> {
   configSchema: Schema;
   /** A config object shown in docs and `--help`; validated against the schema at definition time. */
   docsExample: z.input<Schema>;
+  /**
+   * `import.meta.url` of the checker module: locates its folder (fixtures, README) for `finops checker test`
+   * and the meta-test without scanning folders at run time.
+   */
+  moduleUrl?: string;
   run(ctx: CheckerContext<z.output<Schema>>): CheckerOutput;
 }
 
@@ -68,6 +76,8 @@ export interface Checker<Config = Record<string, unknown>> {
   readonly inputs: Readonly<CheckerInputsSpec>;
   readonly configSchema: CheckerConfigSchema;
   readonly docsExample: Readonly<Record<string, unknown>>;
+  /** `import.meta.url` of the module that defined it, when given. */
+  readonly moduleUrl?: string;
   /** Parses raw config (undefined → all defaults); throws CheckerConfigError naming the field. */
   parseConfig(raw: unknown): Config;
   run(ctx: CheckerContext<Config>): CheckerOutput;
@@ -157,6 +167,7 @@ export function defineChecker<Schema extends CheckerConfigSchema>(
     inputs: Object.freeze({ ...def.inputs }),
     configSchema: def.configSchema,
     docsExample: Object.freeze({ ...(def.docsExample as Record<string, unknown>) }),
+    ...(def.moduleUrl !== undefined ? { moduleUrl: def.moduleUrl } : {}),
     parseConfig,
     run: (ctx: CheckerContext<z.output<Schema>>) => def.run(ctx),
   });
@@ -169,4 +180,48 @@ export function describeConfig(checker: Pick<Checker, 'configSchema'>): Array<{ 
     default: (field.def as { defaultValue?: unknown }).defaultValue,
     description: describedOrInner(field) ?? '',
   }));
+}
+
+const CATEGORIES: readonly string[] = ['waste', 'rightsizing', 'modernization', 'commitment', 'governance', 'anomaly'];
+const SEVERITIES: readonly string[] = ['info', 'low', 'medium', 'high', 'critical'];
+const PROVIDERS: readonly string[] = ['aws', 'azure', 'gcp'];
+
+/**
+ * Re-checks a value that claims to be a checker (a plugin's export) with the rules `defineChecker` applies:
+ * plugins may bundle their own copy of the SDK, or hand-roll the object, so nothing is trusted by type.
+ * Returns the checker, or throws CheckerDefinitionError naming what is wrong.
+ */
+export function validateChecker(candidate: unknown): Checker<unknown> {
+  if (candidate === null || typeof candidate !== 'object') {
+    throw new CheckerDefinitionError(String(candidate), 'expected an object returned by defineChecker(...)');
+  }
+  const c = candidate as Partial<Checker<unknown>> & Record<string, unknown>;
+  const id = typeof c.id === 'string' ? c.id : '<no id>';
+  const fail = (reason: string): never => {
+    throw new CheckerDefinitionError(id, reason);
+  };
+  if (typeof c.id !== 'string' || !CHECKER_ID_PATTERN.test(c.id)) fail('id must look like "<provider>/<name>" in lowercase kebab-case');
+  if (typeof c.provider !== 'string' || !PROVIDERS.includes(c.provider)) fail(`provider must be one of ${PROVIDERS.join(', ')}`);
+  if (!id.startsWith(`${String(c.provider)}/`)) fail(`id must start with its provider "${String(c.provider)}/"`);
+  if (typeof c.version !== 'string' || !SEMVER.test(c.version)) fail(`version ${JSON.stringify(c.version)} is not semver x.y.z`);
+  for (const key of ['title', 'description'] as const) {
+    if (typeof c[key] !== 'string' || c[key].trim() === '') fail(`${key} must be a non-empty string`);
+  }
+  if (typeof c.category !== 'string' || !CATEGORIES.includes(c.category)) fail(`category must be one of ${CATEGORIES.join(', ')}`);
+  if (typeof c.severity !== 'string' || !SEVERITIES.includes(c.severity)) fail(`severity must be one of ${SEVERITIES.join(', ')}`);
+  if (!Array.isArray(c.resourceTypes) || c.resourceTypes.length === 0) fail('resourceTypes must name at least one type');
+  if (c.inputs === null || typeof c.inputs !== 'object') fail('inputs must be an object such as { inventory: [...] }');
+  if (typeof c.run !== 'function' || typeof c.parseConfig !== 'function') fail('run and parseConfig must be functions (use defineChecker)');
+  const schema = c.configSchema as CheckerConfigSchema | undefined;
+  if (!schema || typeof schema !== 'object' || typeof (schema as { safeParse?: unknown }).safeParse !== 'function' || !schema.shape) {
+    fail('configSchema must be a zod object schema');
+  }
+  validateConfigSchema(id, schema as CheckerConfigSchema);
+  if (c.docsExample === null || typeof c.docsExample !== 'object') fail('docsExample must be a config object');
+  const example = (schema as CheckerConfigSchema).safeParse(c.docsExample);
+  if (!example.success) {
+    const issue = example.error.issues[0];
+    fail(`docsExample does not match configSchema: ${formatZodIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
+  }
+  return c as Checker<unknown>;
 }

@@ -13,12 +13,28 @@ export interface PriceQuote {
   retrieved: string;
 }
 
+/** One unit price that is not an instance hour: storage per GB-month, an address hour, a GB processed, ... */
+export interface RateQuote {
+  region: string;
+  /** The rate's key, e.g. `ebs:gp3:gb-month` (keys are listed in the rate table's `units`). */
+  item: string;
+  /** Decimal string, never a float. */
+  price: string;
+  /** What one `price` buys, e.g. `GB-month`, `hour`, `GB`. */
+  unit: string;
+  currency: string;
+  source: string;
+  retrieved: string;
+}
+
 /** Read-only price lookups a checker may use; later providers add methods here rather than new context fields. */
 export interface PricingLookup {
   readonly source: string;
   readonly retrieved: string;
   readonly currency: string;
   onDemandHourly(region: string, instanceType: string): PriceQuote | undefined;
+  /** A non-instance unit price by key (see the rate table); undefined when the region or key is not priced. */
+  rate(region: string, item: string): RateQuote | undefined;
 }
 
 const decimalString = z
@@ -40,6 +56,31 @@ export const priceTableSchema = z
   .strict();
 export type PriceTable = z.infer<typeof priceTableSchema>;
 
+const regionCode = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region code');
+const rateKey = z.string().regex(/^[a-z0-9-]+(:[a-z0-9-]+)+$/, 'expected a rate key such as "ebs:gp3:gb-month"');
+
+/** Unit prices other than instance hours; every key used under `regions` must be declared in `units`. */
+export const rateTableSchema = z
+  .object({
+    source: z.string().min(1),
+    retrieved: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date yyyy-mm-dd'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code'),
+    note: z.string().optional(),
+    units: z.record(rateKey, z.string().min(1)),
+    regions: z.record(regionCode, z.record(rateKey, decimalString)),
+  })
+  .strict()
+  .superRefine((table, ctx) => {
+    for (const [region, rates] of Object.entries(table.regions)) {
+      for (const key of Object.keys(rates)) {
+        if (!(key in table.units)) {
+          ctx.addIssue({ code: 'custom', path: ['regions', region, key], message: `rate key not declared in "units"` });
+        }
+      }
+    }
+  });
+export type RateTable = z.infer<typeof rateTableSchema>;
+
 export class PriceTableError extends Error {
   readonly code = 'PRICE_TABLE_INVALID';
   constructor(readonly file: string, readonly field: string, reason: string) {
@@ -57,18 +98,42 @@ export function parsePriceTable(doc: unknown, file: string): PriceTable {
   return parsed.data;
 }
 
-export function loadPriceTable(file: string | URL): PriceTable {
+export function parseRateTable(doc: unknown, file: string): RateTable {
+  const parsed = rateTableSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PriceTableError(file, issue ? issue.path.join('.') || '$' : '$', issue?.message ?? 'invalid');
+  }
+  return parsed.data;
+}
+
+function readJson(file: string | URL): { filePath: string; doc: unknown } {
   const filePath = file instanceof URL ? fileURLToPath(file) : file;
-  let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(filePath, 'utf8'));
+    return { filePath, doc: JSON.parse(readFileSync(filePath, 'utf8')) };
   } catch (err) {
     throw new PriceTableError(filePath, '$', err instanceof Error ? err.message : String(err));
   }
+}
+
+export function loadPriceTable(file: string | URL): PriceTable {
+  const { filePath, doc } = readJson(file);
   return parsePriceTable(doc, filePath);
 }
 
-export function createPriceLookup(table: PriceTable): PricingLookup {
+export function loadRateTable(file: string | URL): RateTable {
+  const { filePath, doc } = readJson(file);
+  return parseRateTable(doc, filePath);
+}
+
+/**
+ * Lookup over an instance-hour table and, optionally, a rate table. Both must share one currency, so a
+ * checker can add an instance price to a storage price without converting.
+ */
+export function createPriceLookup(table: PriceTable, rates?: RateTable): PricingLookup {
+  if (rates && rates.currency !== table.currency) {
+    throw new PriceTableError('rate table', 'currency', `${rates.currency} differs from the instance table's ${table.currency}`);
+  }
   return {
     source: table.source,
     retrieved: table.retrieved,
@@ -77,6 +142,12 @@ export function createPriceLookup(table: PriceTable): PricingLookup {
       const hourly = table.regions[region]?.[instanceType];
       if (hourly === undefined) return undefined;
       return { region, instanceType, hourly, currency: table.currency, source: table.source, retrieved: table.retrieved };
+    },
+    rate(region, item) {
+      const price = rates?.regions[region]?.[item];
+      const unit = rates?.units[item];
+      if (!rates || price === undefined || unit === undefined) return undefined;
+      return { region, item, price, unit, currency: rates.currency, source: rates.source, retrieved: rates.retrieved };
     },
   };
 }
@@ -87,4 +158,5 @@ export const emptyPriceLookup: PricingLookup = {
   retrieved: '1970-01-01',
   currency: 'USD',
   onDemandHourly: () => undefined,
+  rate: () => undefined,
 };

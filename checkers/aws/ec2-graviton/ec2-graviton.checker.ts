@@ -3,6 +3,7 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { defineChecker } from '../../sdk/define-checker.ts';
 import type { Ec2InstanceRecord } from '../../sdk/inventory.ts';
+import { EXCLUSION_ASPECTS, exclusionGroupFor } from '../../sdk/exclusion-group.ts';
 
 /**
  * x86 family → Graviton family offering the same vCPU/memory per size. Newest Graviton generation where one
@@ -119,6 +120,7 @@ export const ec2GravitonChecker = defineChecker({
   severity: 'medium',
   resourceTypes: ['ec2-instance'],
   inputs: { inventory: ['ec2-instances'] },
+  moduleUrl: import.meta.url,
   configSchema: z
     .object({
       hoursPerMonth: z
@@ -207,7 +209,7 @@ export const ec2GravitonChecker = defineChecker({
           ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
         },
         tags: i.tags,
-        exclusionGroup: `ec2-instance-type:${i.instanceId}`,
+        exclusionGroup: exclusionGroupFor('ec2-instance', i.instanceId, EXCLUSION_ASPECTS.instanceType),
       };
       yield finding;
     }

@@ -13,7 +13,8 @@ const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url)
 const ACCOUNT = '123456789012';
 
 function loadInventory(): InventorySnapshot {
-  return parseInventoryDocument(JSON.parse(readFileSync(fixture('inventory.json'), 'utf8')), 'inventory.json');
+  const input = JSON.parse(readFileSync(fixture('input.json'), 'utf8')) as { inventory: unknown };
+  return parseInventoryDocument(input.inventory, 'input.json');
 }
 
 async function run(inventory: InventorySnapshot, config?: unknown, pricing = ec2OnDemandLinuxPricing()) {

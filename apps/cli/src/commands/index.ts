@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addCheckCommand } from './check.command.ts';
+import { addCheckerCommand } from './checker.command.ts';
 import { addDbCommand } from './db.command.ts';
 import { addFindingsCommand } from './findings.command.ts';
 import { addFocusCommand } from './focus.command.ts';
@@ -12,6 +13,7 @@ import { addUserCommand } from './user.command.ts';
 /** Each command group lives in its own `<name>.command.ts` and is registered here. */
 export function registerCommands(program: Command): void {
   addCheckCommand(program);
+  addCheckerCommand(program);
   addDbCommand(program);
   addFindingsCommand(program);
   addFocusCommand(program);
