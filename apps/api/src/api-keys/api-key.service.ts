@@ -47,6 +47,12 @@ export class ApiKeyService {
     return { key: generated.key, apiKey };
   }
 
+  async revoke(tenantId: string, keyId: string, actor: string): Promise<boolean> {
+    const revoked = await this.keys.revoke(tenantId, keyId, this.now());
+    if (revoked) await this.audit.append({ tenantId, actor, action: 'apikey.revoke', target: `apikey:${keyId}` });
+    return revoked;
+  }
+
   /** Null for anything not a live key: malformed, unknown prefix, wrong secret or revoked. */
   async verify(token: string): Promise<VerifiedApiKey | null> {
     const parsed = parseApiKey(token);

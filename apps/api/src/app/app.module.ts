@@ -30,7 +30,7 @@ import { TenantRepository } from '../tenants/tenant.repository.ts';
 import { MembershipRepository } from '../users/membership.repository.ts';
 import { UserRepository } from '../users/user.repository.ts';
 import { UserService } from '../users/user.service.ts';
-import { RUN_REPOSITORY, TenantApiController } from './tenant-api.controller.ts';
+import { API_KEY_REPOSITORY, RUN_REPOSITORY, TenantApiController } from './tenant-api.controller.ts';
 
 export interface ApiModuleOptions {
   config: ApiConfig;
@@ -56,10 +56,11 @@ function providers(options: ApiModuleOptions) {
     { provide: RUN_REPOSITORY, useFactory: () => new RunRepository(prisma()) },
     { provide: STORE_HEALTH, useFactory: () => new StoreHealthRepository(prisma()) },
     { provide: AuditLogRepository, useFactory: () => new AuditLogRepository(prisma()) },
+    { provide: API_KEY_REPOSITORY, useFactory: () => new ApiKeyRepository(prisma()) },
     {
       provide: ApiKeyService,
-      useFactory: (audit: AuditLogRepository) => new ApiKeyService(new ApiKeyRepository(prisma()), audit),
-      inject: [AuditLogRepository],
+      useFactory: (keys: ApiKeyRepository, audit: AuditLogRepository) => new ApiKeyService(keys, audit),
+      inject: [API_KEY_REPOSITORY, AuditLogRepository],
     },
     {
       provide: AuthService,

@@ -1,15 +1,24 @@
-import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { ADMIN_AND_UP, ANY_MEMBER, Roles } from '../auth/access.decorators.ts';
-import type { AuthenticatedRequestFields } from '../auth/principal.ts';
+import { actorOf, type AuthenticatedRequestFields } from '../auth/principal.ts';
+import { ApiKeyService } from '../api-keys/api-key.service.ts';
+import type { ApiKeyRepository } from '../api-keys/api-key.repository.ts';
+import { notFound } from '../common/api-error.ts';
+import { ApiZodBody } from '../common/openapi.ts';
+import { memberRoleSchema } from '../users/user.service.ts';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.ts';
 import { RUN_LIST_MAX_LIMIT, type RunRepository } from '../runs/run.repository.ts';
 import type { MembershipRepository } from '../users/membership.repository.ts';
 import { MEMBERSHIP_REPOSITORY } from '../auth/tenant-access.guard.ts';
 
 export const RUN_REPOSITORY = Symbol('RunRepository');
+export const API_KEY_REPOSITORY = Symbol('ApiKeyRepository');
+
+const createKeySchema = z.object({ name: z.string().trim().min(1).max(100), role: memberRoleSchema }).strict();
+const keyIdSchema = z.uuid();
 
 const runsQuerySchema = z
   .object({
@@ -29,6 +38,8 @@ export class TenantApiController {
   constructor(
     @Inject(RUN_REPOSITORY) private readonly runs: RunRepository,
     @Inject(MEMBERSHIP_REPOSITORY) private readonly memberships: MembershipRepository,
+    @Inject(API_KEY_REPOSITORY) private readonly apiKeys: ApiKeyRepository,
+    @Inject(ApiKeyService) private readonly apiKeyService: ApiKeyService,
   ) {}
 
   @Roles(...ANY_MEMBER)
@@ -66,5 +77,46 @@ export class TenantApiController {
   @Get('members')
   async members(@Param('tenantId') tenantId: string) {
     return { members: await this.memberships.list(tenantId) };
+  }
+
+  @Roles(...ADMIN_AND_UP)
+  @Get('api-keys')
+  async listApiKeys(@Param('tenantId') tenantId: string) {
+    const keys = await this.apiKeys.list(tenantId);
+    return {
+      apiKeys: keys.map((k) => ({
+        id: k.id,
+        name: k.name,
+        prefix: k.prefix,
+        role: k.role,
+        createdAt: k.createdAt,
+        lastUsedAt: k.lastUsedAt,
+        revokedAt: k.revokedAt,
+      })),
+    };
+  }
+
+  /** The key is in the response once; only its hash is stored. */
+  @Roles(...ADMIN_AND_UP)
+  @Post('api-keys')
+  @ApiZodBody(createKeySchema)
+  async createApiKey(
+    @Req() req: Req_,
+    @Param('tenantId') tenantId: string,
+    @Body(new ZodValidationPipe(createKeySchema)) body: z.infer<typeof createKeySchema>,
+  ) {
+    const created = await this.apiKeyService.create({ tenantId, name: body.name, role: body.role, actor: actorOf(req.principal!) });
+    return { key: created.key, id: created.apiKey.id, name: created.apiKey.name, role: created.apiKey.role, prefix: created.apiKey.prefix };
+  }
+
+  @Roles(...ADMIN_AND_UP)
+  @Delete('api-keys/:keyId')
+  @HttpCode(204)
+  async revokeApiKey(
+    @Req() req: Req_,
+    @Param('tenantId') tenantId: string,
+    @Param('keyId', new ZodValidationPipe(keyIdSchema, 'param')) keyId: string,
+  ) {
+    if (!(await this.apiKeyService.revoke(tenantId, keyId, actorOf(req.principal!)))) throw notFound();
   }
 }
