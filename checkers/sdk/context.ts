@@ -1,4 +1,5 @@
 import type { Checker, CheckerClock, CheckerContext, CheckerInputs } from './define-checker.ts';
+import type { FocusInput } from './focus-input.ts';
 import type { InventoryKind, InventoryRecord, InventorySnapshot } from './inventory.ts';
 import { type CheckerLogger, silentLogger } from './logger.ts';
 import { emptyPriceLookup, type PricingLookup } from './pricing.ts';
@@ -7,8 +8,20 @@ import type { FindingWireInput } from '@openfinops/contracts';
 export class UndeclaredInputError extends Error {
   readonly code = 'CHECKER_UNDECLARED_INPUT';
   constructor(readonly checkerId: string, readonly kind: string) {
-    super(`Checker ${checkerId} read inventory "${kind}" but does not declare it in inputs.inventory`);
+    super(
+      kind === 'focus'
+        ? `Checker ${checkerId} read FOCUS billing data but does not declare inputs.focus: true`
+        : `Checker ${checkerId} read inventory "${kind}" but does not declare it in inputs.inventory`,
+    );
     this.name = 'UndeclaredInputError';
+  }
+}
+
+export class MissingInputError extends Error {
+  readonly code = 'CHECKER_INPUT_MISSING';
+  constructor(readonly checkerId: string, readonly kind: string) {
+    super(`Checker ${checkerId} declares inputs.${kind} but the run was given no ${kind} data source`);
+    this.name = 'MissingInputError';
   }
 }
 
@@ -18,6 +31,8 @@ export interface CreateContextOptions {
   /** Raw config; parsed with the checker's schema (defaults applied). */
   config?: unknown;
   inventory?: InventorySnapshot;
+  /** FOCUS rows of the tenant (`createFocusInputFromLake` / `createFocusInputFromRows`); the caller closes it. */
+  focus?: FocusInput;
   pricing?: PricingLookup;
   clock?: CheckerClock;
   logger?: CheckerLogger;
@@ -37,6 +52,11 @@ export function createCheckerContext<Config>(checker: Checker<Config>, opts: Cre
       if (!declared.has(kind)) throw new UndeclaredInputError(checker.id, kind);
       const records = (snapshot[kind] ?? []) as InventoryRecord<K>[];
       return Object.freeze([...records]);
+    },
+    get focus(): FocusInput {
+      if (checker.inputs.focus !== true) throw new UndeclaredInputError(checker.id, 'focus');
+      if (!opts.focus) throw new MissingInputError(checker.id, 'focus');
+      return opts.focus;
     },
   };
   return Object.freeze({
