@@ -161,7 +161,7 @@ describeStores('check runs and the finding lifecycle', (suite) => {
     const countRuns = async () => (await runs.list(tenantId, { limit: 1000 })).length;
     const n = await countRuns();
     await expect(runner.runCheck({ tenantId: 'nobody-here', checkerId: CHECK, inventory: inventory() })).rejects.toThrow(/Tenant "nobody-here" does not exist/);
-    await expect(runner.runCheck({ tenantId, checkerId: 'aws/nope', inventory: inventory() })).rejects.toThrow(/known checkers: aws\/ec2-graviton/);
+    await expect(runner.runCheck({ tenantId, checkerId: 'aws/nope', inventory: inventory() })).rejects.toThrow(/known checkers: .*aws\/ec2-graviton/);
     await expect(runner.runCheck({ tenantId, checkerId: CHECK, accountId: '999999999999', inventory: inventory(instance('i-a', 'm5.large')) })).rejects.toThrow(
       /account\(s\) 210987654321, not only 999999999999/,
     );
