@@ -22,7 +22,7 @@ interface CliResult {
 let dataDir: string;
 
 async function finops(...args: string[]): Promise<CliResult> {
-  const env = { ...process.env, FINOPS_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, FINOPS_DATA_DIR: dataDir };
   // The embedded store keeps the test independent of any PostgreSQL server.
   delete env.DATABASE_URL;
   try {
