@@ -384,7 +384,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
     await mkdir(path.join(workDir, 'tmp'), { recursive: true });
     await applySessionSettings(conn, {
       threads: options.threads ?? 2,
-      memoryLimit: options.memoryLimit ?? '700MB',
+      memoryLimit: options.memoryLimit ?? '400MB',
       tempDirectory: path.join(workDir, 'tmp'),
     });
     progress('Reading headers');
@@ -439,7 +439,11 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       if (options.validate) {
         progress('Validating FOCUS 1.2 conformance');
         // The hive partition columns are lake plumbing, not custom FOCUS columns.
-        await createView(conn, 'focus_rows', 'SELECT * EXCLUDE (billing_period, provider) FROM focus_staged');
+        // DuckDB also reads `tenant_id=` from the staging path as a hive key.
+        const plumbing = (await describeRelation(conn, 'focus_staged'))
+          .map((c) => c.column_name)
+          .filter((c) => ['tenant_id', 'billing_period', 'provider'].includes(c));
+        await createView(conn, 'focus_rows', `SELECT * EXCLUDE (${plumbing.map(quoteIdent).join(', ')}) FROM focus_staged`);
         validation = await options.validate(conn, 'focus_rows');
         if (!validation.valid && options.failOnInvalid) {
           throw new FocusValidationError(

@@ -294,35 +294,36 @@ SELECT
   CASE WHEN t._charge_category = 'Usage' THEN CAST(t."lineItem/UsageAmount" AS DECIMAL(38,18)) END AS "ConsumedQuantity",
   CASE WHEN t._charge_category = 'Usage' THEN CAST(t."pricing/unit" AS VARCHAR) END AS "ConsumedUnit",
   t._unblended AS "ContractedCost",
-  CAST(t."lineItem/UnblendedRate" AS DECIMAL(38,18)) AS "ContractedUnitPrice",
+  CASE WHEN t._charge_category <> 'Tax' THEN CAST(t."lineItem/UnblendedRate" AS DECIMAL(38,18)) END AS "ContractedUnitPrice",
   t._effective AS "EffectiveCost",
   CAST(t."bill/InvoiceId" AS VARCHAR) AS "InvoiceId",
   CAST(COALESCE(NULLIF(t."bill/InvoicingEntity", ''), 'Amazon Web Services') AS VARCHAR) AS "InvoiceIssuerName",
   COALESCE(CAST(t."pricing/publicOnDemandCost" AS DECIMAL(38,18)), CAST(0 AS DECIMAL(38,18))) AS "ListCost",
-  CAST(t."pricing/publicOnDemandRate" AS DECIMAL(38,18)) AS "ListUnitPrice",
+  CASE WHEN t._charge_category <> 'Tax' THEN CAST(t."pricing/publicOnDemandRate" AS DECIMAL(38,18)) END AS "ListUnitPrice",
   CASE
     WHEN t."lineItem/LineItemType" IN ('DiscountedUsage', 'SavingsPlanCoveredUsage') THEN 'Committed'
     WHEN t."product/PurchaseOption" = 'Reserved Instances' THEN 'Committed'
     WHEN t."product/PurchaseOption" = 'Spot Instances' OR t."pricing/term" = 'Spot' THEN 'Dynamic'
     WHEN t._charge_category = 'Usage' THEN 'Standard'
+    WHEN t._charge_category = 'Purchase' AND (t._ri_arn IS NOT NULL OR t._sp_arn IS NOT NULL) THEN 'Committed'
+    WHEN t._charge_category = 'Purchase' THEN 'Standard'
   END AS "PricingCategory",
-  CASE WHEN t._charge_category = 'Usage' THEN CAST(t."lineItem/UsageAmount" AS DECIMAL(38,18)) END AS "PricingQuantity",
-  CASE WHEN t._charge_category = 'Usage' THEN CAST(t."pricing/unit" AS VARCHAR) END AS "PricingUnit",
+  CASE WHEN t._charge_category IN ('Usage', 'Purchase') THEN CAST(t."lineItem/UsageAmount" AS DECIMAL(38,18)) END AS "PricingQuantity",
+  CASE WHEN t._charge_category IN ('Usage', 'Purchase') THEN CAST(t."pricing/unit" AS VARCHAR) END AS "PricingUnit",
   'AWS' AS "ProviderName",
   CAST(COALESCE(NULLIF(t."lineItem/LegalEntity", ''), 'Amazon Web Services') AS VARCHAR) AS "PublisherName",
   CAST(COALESCE(NULLIF(t."product/regionCode", ''), NULLIF(t."product/region", '')) AS VARCHAR) AS "RegionId",
   CAST(COALESCE(NULLIF(t."product/location", ''), NULLIF(t."product/regionCode", ''), NULLIF(t."product/region", '')) AS VARCHAR) AS "RegionName",
   CAST(NULLIF(t."lineItem/ResourceId", '') AS VARCHAR) AS "ResourceId",
   CAST(NULLIF(t."lineItem/ResourceId", '') AS VARCHAR) AS "ResourceName",
-  CASE WHEN t."lineItem/ResourceId" LIKE 'arn:%'
-    THEN NULLIF(split_part(split_part(t."lineItem/ResourceId", ':', 6), '/', 1), '') END AS "ResourceType",
+  CASE WHEN NULLIF(t."lineItem/ResourceId", '') IS NOT NULL THEN COALESCE(CASE WHEN t."lineItem/ResourceId" LIKE 'arn:%' THEN NULLIF(split_part(split_part(t."lineItem/ResourceId", ':', 6), '/', 1), '') END, NULLIF(t."product/productFamily", '')) END AS "ResourceType",
   COALESCE(c.category, 'Other') AS "ServiceCategory",
   CAST(COALESCE(NULLIF(t."product/ProductName", ''), t."lineItem/ProductCode") AS VARCHAR) AS "ServiceName",
   'Other (' || COALESCE(c.category, 'Other') || ')' AS "ServiceSubcategory",
-  CAST(NULLIF(t."product/sku", '') AS VARCHAR) AS "SkuId",
+  CASE WHEN t._charge_category <> 'Tax' THEN CAST(NULLIF(t."product/sku", '') AS VARCHAR) END AS "SkuId",
   CAST(NULLIF(t."lineItem/UsageType", '') AS VARCHAR) AS "SkuMeter",
   CAST(NULL AS JSON) AS "SkuPriceDetails",
-  CAST(COALESCE(NULLIF(t."pricing/RateCode", ''), NULLIF(t."pricing/RateId", '')) AS VARCHAR) AS "SkuPriceId",
+  CASE WHEN t._charge_category <> 'Tax' THEN CAST(COALESCE(NULLIF(t."pricing/RateCode", ''), NULLIF(t."pricing/RateId", '')) AS VARCHAR) END AS "SkuPriceId",
   CAST(t."lineItem/UsageAccountId" AS VARCHAR) AS "SubAccountId",
   CAST(t."lineItem/UsageAccountId" AS VARCHAR) AS "SubAccountName",
   CASE WHEN t."lineItem/UsageAccountId" IS NOT NULL THEN 'Linked Account' END AS "SubAccountType",

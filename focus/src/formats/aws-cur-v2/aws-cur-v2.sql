@@ -295,35 +295,36 @@ SELECT
   CASE WHEN t._charge_category = 'Usage' THEN CAST(t."line_item_usage_amount" AS DECIMAL(38,18)) END AS "ConsumedQuantity",
   CASE WHEN t._charge_category = 'Usage' THEN CAST(t."pricing_unit" AS VARCHAR) END AS "ConsumedUnit",
   t._unblended AS "ContractedCost",
-  CAST(t."line_item_unblended_rate" AS DECIMAL(38,18)) AS "ContractedUnitPrice",
+  CASE WHEN t._charge_category <> 'Tax' THEN CAST(t."line_item_unblended_rate" AS DECIMAL(38,18)) END AS "ContractedUnitPrice",
   t._effective AS "EffectiveCost",
   CAST(t."bill_invoice_id" AS VARCHAR) AS "InvoiceId",
   CAST(COALESCE(NULLIF(t."bill_invoicing_entity", ''), 'Amazon Web Services') AS VARCHAR) AS "InvoiceIssuerName",
   COALESCE(CAST(t."pricing_public_on_demand_cost" AS DECIMAL(38,18)), CAST(0 AS DECIMAL(38,18))) AS "ListCost",
-  CAST(t."pricing_public_on_demand_rate" AS DECIMAL(38,18)) AS "ListUnitPrice",
+  CASE WHEN t._charge_category <> 'Tax' THEN CAST(t."pricing_public_on_demand_rate" AS DECIMAL(38,18)) END AS "ListUnitPrice",
   CASE
     WHEN t."line_item_line_item_type" IN ('DiscountedUsage', 'SavingsPlanCoveredUsage') THEN 'Committed'
     WHEN COALESCE(t."product"['purchase_option'], t."product_purchase_option") = 'Reserved Instances' THEN 'Committed'
     WHEN COALESCE(t."product"['purchase_option'], t."product_purchase_option") = 'Spot Instances' OR t."pricing_term" = 'Spot' THEN 'Dynamic'
     WHEN t._charge_category = 'Usage' THEN 'Standard'
+    WHEN t._charge_category = 'Purchase' AND (t._ri_arn IS NOT NULL OR t._sp_arn IS NOT NULL) THEN 'Committed'
+    WHEN t._charge_category = 'Purchase' THEN 'Standard'
   END AS "PricingCategory",
-  CASE WHEN t._charge_category = 'Usage' THEN CAST(t."line_item_usage_amount" AS DECIMAL(38,18)) END AS "PricingQuantity",
-  CASE WHEN t._charge_category = 'Usage' THEN CAST(t."pricing_unit" AS VARCHAR) END AS "PricingUnit",
+  CASE WHEN t._charge_category IN ('Usage', 'Purchase') THEN CAST(t."line_item_usage_amount" AS DECIMAL(38,18)) END AS "PricingQuantity",
+  CASE WHEN t._charge_category IN ('Usage', 'Purchase') THEN CAST(t."pricing_unit" AS VARCHAR) END AS "PricingUnit",
   'AWS' AS "ProviderName",
   CAST(COALESCE(NULLIF(t."line_item_legal_entity", ''), 'Amazon Web Services') AS VARCHAR) AS "PublisherName",
   CAST(COALESCE(NULLIF(t."product_region_code", ''), NULLIF(t."product_region", '')) AS VARCHAR) AS "RegionId",
   CAST(COALESCE(NULLIF(t."product_location", ''), NULLIF(t."product_region_code", ''), NULLIF(t."product_region", '')) AS VARCHAR) AS "RegionName",
   CAST(NULLIF(t."line_item_resource_id", '') AS VARCHAR) AS "ResourceId",
   CAST(NULLIF(t."line_item_resource_id", '') AS VARCHAR) AS "ResourceName",
-  CASE WHEN t."line_item_resource_id" LIKE 'arn:%'
-    THEN NULLIF(split_part(split_part(t."line_item_resource_id", ':', 6), '/', 1), '') END AS "ResourceType",
+  CASE WHEN NULLIF(t."line_item_resource_id", '') IS NOT NULL THEN COALESCE(CASE WHEN t."line_item_resource_id" LIKE 'arn:%' THEN NULLIF(split_part(split_part(t."line_item_resource_id", ':', 6), '/', 1), '') END, NULLIF(t."product_product_family", '')) END AS "ResourceType",
   COALESCE(c.category, 'Other') AS "ServiceCategory",
   CAST(COALESCE(NULLIF(t."product_product_name", ''), t."line_item_product_code") AS VARCHAR) AS "ServiceName",
   'Other (' || COALESCE(c.category, 'Other') || ')' AS "ServiceSubcategory",
-  CAST(NULLIF(t."product_sku", '') AS VARCHAR) AS "SkuId",
+  CASE WHEN t._charge_category <> 'Tax' THEN CAST(NULLIF(t."product_sku", '') AS VARCHAR) END AS "SkuId",
   CAST(NULLIF(t."line_item_usage_type", '') AS VARCHAR) AS "SkuMeter",
   CAST(NULL AS JSON) AS "SkuPriceDetails",
-  CAST(COALESCE(NULLIF(t."pricing_rate_code", ''), NULLIF(t."pricing_rate_id", '')) AS VARCHAR) AS "SkuPriceId",
+  CASE WHEN t._charge_category <> 'Tax' THEN CAST(COALESCE(NULLIF(t."pricing_rate_code", ''), NULLIF(t."pricing_rate_id", '')) AS VARCHAR) END AS "SkuPriceId",
   CAST(t."line_item_usage_account_id" AS VARCHAR) AS "SubAccountId",
   CAST(COALESCE(NULLIF(t."line_item_usage_account_name", ''), t."line_item_usage_account_id") AS VARCHAR) AS "SubAccountName",
   CASE WHEN t."line_item_usage_account_id" IS NOT NULL THEN 'Linked Account' END AS "SubAccountType",
