@@ -23,7 +23,7 @@ describe('shipped AWS rates', () => {
   it('cover the same keys in every region', () => {
     const all = [
       ...['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'].map((t) => AWS_RATE.ebsGbMonth(t)),
-      ...Object.values(AWS_RATE).filter((k): k is string => typeof k === 'string'),
+      ...(Object.values(AWS_RATE) as unknown[]).filter((k): k is string => typeof k === 'string'),
       AWS_RATE.snapshotGbMonth('standard'),
       AWS_RATE.snapshotGbMonth('archive'),
     ];
