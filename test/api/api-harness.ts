@@ -94,7 +94,7 @@ export async function call(
   }
   const res = await fetch(`${api.url}${path}`, { method, headers, body });
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

@@ -9,7 +9,7 @@ import { PASSWORD } from './api-harness.ts';
 const FINOPS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../apps/cli/bin/finops.js');
 
 function baseEnv(dataDir: string): NodeJS.ProcessEnv {
-  const env = { ...process.env, FINOPS_DATA_DIR: dataDir, FINOPS_LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, FINOPS_DATA_DIR: dataDir, FINOPS_LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.FINOPS_JWT_SECRET;
   delete env.NODE_ENV;

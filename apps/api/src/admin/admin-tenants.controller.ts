@@ -11,7 +11,6 @@ import { AdminService } from './admin.service.ts';
 
 const createTenantSchema = z.object({ id: z.string().min(1).max(63), name: z.string().min(1).max(200) }).strict();
 const addMemberSchema = z.object({ email: z.email().max(254), role: memberRoleSchema }).strict();
-const userIdSchema = z.uuid();
 
 type Req_ = Request & AuthenticatedRequestFields;
 const actor = (req: Req_) => actorOf(req.principal!);
@@ -81,7 +80,7 @@ export class AdminTenantsController {
   async removeMember(
     @Req() req: Req_,
     @Param('tenantId') tenantId: string,
-    @Param('userId', new ZodValidationPipe(userIdSchema, 'param')) userId: string,
+    @Param('userId', new ZodValidationPipe(z.uuid(), 'param')) userId: string,
   ) {
     await this.admin.removeMember(tenantId, userId, actor(req));
   }

@@ -18,7 +18,6 @@ export const RUN_REPOSITORY = Symbol('RunRepository');
 export const API_KEY_REPOSITORY = Symbol('ApiKeyRepository');
 
 const createKeySchema = z.object({ name: z.string().trim().min(1).max(100), role: memberRoleSchema }).strict();
-const keyIdSchema = z.uuid();
 
 const runsQuerySchema = z
   .object({
@@ -115,7 +114,7 @@ export class TenantApiController {
   async revokeApiKey(
     @Req() req: Req_,
     @Param('tenantId') tenantId: string,
-    @Param('keyId', new ZodValidationPipe(keyIdSchema, 'param')) keyId: string,
+    @Param('keyId', new ZodValidationPipe(z.uuid(), 'param')) keyId: string,
   ) {
     if (!(await this.apiKeyService.revoke(tenantId, keyId, actorOf(req.principal!)))) throw notFound();
   }
