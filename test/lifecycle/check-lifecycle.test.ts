@@ -165,6 +165,7 @@ describeStores('check runs and the finding lifecycle', (suite) => {
     await expect(runner.runCheck({ tenantId, checkerId: CHECK, accountId: '999999999999', inventory: inventory(instance('i-a', 'm5.large')) })).rejects.toThrow(
       /account\(s\) 210987654321, not only 999999999999/,
     );
+    await expect(runner.runCheck({ tenantId, checkerId: CHECK, accountId: ACCOUNT })).rejects.toThrow(/reads inventory \(ec2-instances\): pass an inventory file/);
     expect(await countRuns()).toBe(n);
   });
 });

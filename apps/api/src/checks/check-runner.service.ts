@@ -5,6 +5,7 @@ import {
   collectFindings,
   createCheckerContext,
   ec2OnDemandLinuxPricing,
+  findChecker,
   fixedClock,
   getChecker,
   type InventorySnapshot,
@@ -29,6 +30,8 @@ export interface CheckRunnerDeps {
   pricing?: PricingLookup;
   /** pino (or compatible) logger; checker log lines are forwarded here too. */
   logger?: CheckerLogger;
+  /** Checkers to choose from (built-ins plus plugins from `loadCheckers()`); defaults to the built-ins. */
+  checkers?: readonly Checker<unknown>[];
 }
 
 export interface RunCheckInput {
@@ -36,7 +39,10 @@ export interface RunCheckInput {
   checkerId: string;
   /** Cloud account the run covers; derived from the inventory when it holds exactly one account. */
   accountId?: string;
-  /** A snapshot file (DescribeInstances JSON or kind-keyed records). Either this or `inventory`. */
+  /**
+   * A snapshot file (DescribeInstances JSON or kind-keyed records), or `inventory`: one of them when the
+   * checker declares inventory inputs; neither for a checker that reads none.
+   */
   inventoryFile?: string;
   inventory?: InventorySnapshot;
   /** Raw checker config; parsed with the checker's schema (defaults applied). */
@@ -204,17 +210,24 @@ export class CheckRunnerService {
     const started = performance.now();
     const progress = input.onProgress ?? (() => undefined);
     const tenantId = parseTenantId(input.tenantId);
-    const checker = getChecker(input.checkerId);
+    const checker = this.deps.checkers ? findChecker(this.deps.checkers, input.checkerId) : getChecker(input.checkerId);
     const config = checker.parseConfig(input.config);
     const tenant = await this.tenants.require(tenantId);
     if (tenant.status !== 'active') throw new TenantSuspendedError(tenantId);
 
-    if ((input.inventoryFile === undefined) === (input.inventory === undefined)) {
-      throw new CheckRunInputError('Give exactly one of inventoryFile or inventory');
+    if (input.inventoryFile !== undefined && input.inventory !== undefined) {
+      throw new CheckRunInputError('Give either an inventory file or an inventory snapshot, not both');
     }
-    const source = input.inventoryFile ? path.resolve(input.inventoryFile) : 'snapshot';
-    progress(`loading inventory ${source}`);
-    const inventory = input.inventory ?? (await loadInventoryFile(source, input.accountId));
+    const kinds = checker.inputs.inventory ?? [];
+    if (kinds.length > 0 && input.inventoryFile === undefined && input.inventory === undefined) {
+      throw new CheckRunInputError(`Checker ${checker.id} reads inventory (${kinds.join(', ')}): pass an inventory file (--inventory)`);
+    }
+    const source = input.inventoryFile !== undefined ? path.resolve(input.inventoryFile) : 'snapshot';
+    let inventory: InventorySnapshot = input.inventory ?? {};
+    if (input.inventoryFile !== undefined) {
+      progress(`loading inventory ${source}`);
+      inventory = await loadInventoryFile(source, input.accountId);
+    }
     const accountId = resolveAccountId(checker, inventory, input.accountId, source);
     const now = input.now ?? new Date();
 

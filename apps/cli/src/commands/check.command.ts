@@ -5,7 +5,7 @@ import {
   storeOptionsFromEnv,
   type CheckRunResult,
 } from '@openfinops/api';
-import { builtinCheckers, describeConfig, getChecker } from '@openfinops/checkers';
+import { builtinCheckers, describeConfig, findChecker, loadCheckers } from '@openfinops/checkers';
 import { parseTenantId } from '@openfinops/tenants';
 import { CliError, Progress, printJson, printTable } from '../cli-output.ts';
 
@@ -13,7 +13,7 @@ interface CheckRunOptions {
   tenant: string;
   checker: string;
   account?: string;
-  inventory: string;
+  inventory?: string;
   config?: string;
   json?: boolean;
 }
@@ -62,8 +62,10 @@ export function addCheckCommand(program: Command): void {
     .command('list')
     .description('List the built-in checkers and their config options')
     .option('--json', 'print as JSON')
-    .action((opts: { json?: boolean }) => {
-      const rows = builtinCheckers.map((c) => ({
+    .action(async (opts: { json?: boolean }) => {
+      const loaded = await loadCheckers();
+      for (const e of loaded.errors) process.stderr.write(`warning: ${e.message}\n`);
+      const rows = loaded.checkers.map((c) => ({
         id: c.id,
         version: c.version,
         title: c.title,
@@ -87,24 +89,27 @@ export function addCheckCommand(program: Command): void {
     .requiredOption('--tenant <id>', 'tenant id')
     .requiredOption('--checker <id>', `checker id (${builtinCheckers.map((c) => c.id).join(', ')})`)
     .option('--account <id>', 'cloud account id (default: the single account found in the inventory)')
-    .requiredOption('--inventory <file>', 'inventory snapshot: EC2 DescribeInstances JSON ({"Reservations": [...]})')
+    .option('--inventory <file>', 'inventory snapshot, e.g. EC2 DescribeInstances JSON ({"Reservations": [...]}); required by inventory checkers')
     .option('--config <json>', 'checker config as a JSON object (see `finops check list`)')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: CheckRunOptions) => {
       const tenantId = parseTenantId(opts.tenant);
-      const checker = getChecker(opts.checker);
+      // Built-ins plus plugins named in FINOPS_CHECKER_PACKAGES; a plugin that fails to load is reported, not fatal.
+      const loaded = await loadCheckers();
+      for (const e of loaded.errors) process.stderr.write(`warning: ${e.message}\n`);
+      const checker = findChecker(loaded.checkers, opts.checker);
       const config = checker.parseConfig(parseConfigOption(opts.config));
       const progress = new Progress(true);
       const store = await openStore(storeOptionsFromEnv());
       let result: CheckRunResult;
       try {
         await store.assertMigrated();
-        const runner = new CheckRunnerService({ prisma: store.prisma, dataDir: storeOptionsFromEnv().dataDir });
-        progress.update(`check ${checker.id}: tenant ${tenantId}, inventory ${opts.inventory}`, true);
+        const runner = new CheckRunnerService({ prisma: store.prisma, dataDir: storeOptionsFromEnv().dataDir, checkers: loaded.checkers });
+        progress.update(`check ${checker.id}: tenant ${tenantId}${opts.inventory ? `, inventory ${opts.inventory}` : ''}`, true);
         result = await runner.runCheck({
           tenantId,
           checkerId: checker.id,
-          inventoryFile: opts.inventory,
+          ...(opts.inventory !== undefined ? { inventoryFile: opts.inventory } : {}),
           config,
           ...(opts.account !== undefined ? { accountId: opts.account } : {}),
           onProgress: (m) => progress.update(m),
