@@ -15,3 +15,8 @@ export { awsPricing, AWS_RATES_TABLE } from './aws/pricing/ec2-pricing.ts';
 export { ebsVolumeMonthlyCost, type EbsMonthlyCost, type EbsVolumeSpec } from './aws/pricing/ebs-cost.ts';
 export * from './aws/pricing/aws-rate-keys.ts';
 export * from './scaffold/scaffold.ts';
+export * from './sdk/focus-input.ts';
+export * from './sdk/focus-checks.ts';
+export * from './sdk/focus-coverage.ts';
+export * from './sdk/focus-fixture.ts';
+export * from './billing-checkers.ts';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import {
   type DuckDBConnection,
   DuckDBInstance,
-  type DuckDBMaterializedResult,
+  type DuckDBResultReader,
   type DuckDBPreparedStatement,
   type DuckDBType,
   DuckDBTypeId,
@@ -199,7 +199,7 @@ function convertValue(value: unknown, type: DuckDBType, column: string): FocusVa
   }
 }
 
-function convertRows(result: DuckDBMaterializedResult | Awaited<ReturnType<DuckDBPreparedStatement['runAndReadAll']>>): FocusRow[] {
+function convertRows(result: DuckDBResultReader): FocusRow[] {
   const names = result.columnNames();
   const types = result.columnTypes();
   return result.getRowObjectsJson().map((raw) => {
