@@ -5,3 +5,4 @@ export * from './src/finding-storage.schema.ts';
 export * from './src/finding-cast.ts';
 export * from './src/finding-arrow.ts';
 export * from './src/finding-parquet.ts';
+export * from './src/savings-totals.ts';
