@@ -157,6 +157,41 @@ describeStores('check runs and the finding lifecycle', (suite) => {
     expect(readFileSync(partition, 'utf8')).toBe('not a directory');
   });
 
+  it('serializes concurrent lifecycle updates of the same scope', async () => {
+    const other = '333333333333';
+    const scope = { tenantId, accountId: other, checkId: CHECK };
+    const sighting = (resourceId: string) => ({
+      fingerprint: `${resourceId.padEnd(8, '0')}`.repeat(8).slice(0, 64),
+      checkId: CHECK,
+      provider: 'aws',
+      accountId: other,
+      region: 'us-east-1',
+      resourceType: 'ec2-instance',
+      resourceId,
+      estimatedMonthlySavings: '1.5',
+      currency: 'USD',
+      savingsBasis: 'estimated',
+      exclusionGroup: null,
+      category: 'modernization',
+      severity: 'medium',
+      title: `t ${resourceId}`,
+    });
+    const sightings = [sighting('i-p'), sighting('i-q')];
+    // The first update holds its transaction open; without the scope lock the second would read the same
+    // empty state, insert the same fingerprints and fail on the primary key.
+    const results = await Promise.all([
+      states.applyRun({ scope, runId: 'run_c1', now: day(7), sightings, onApplied: () => new Promise((r) => setTimeout(r, 500)) }),
+      new Promise((r) => setTimeout(r, 100)).then(() => states.applyRun({ scope, runId: 'run_c2', now: day(7), sightings })),
+    ]);
+    expect(results.map((p) => p.counts.new)).toEqual([2, 0]);
+    expect(results.map((p) => p.counts.stillOpen)).toEqual([0, 2]);
+    const scoped = await states.list(tenantId, { accountId: other });
+    expect(scoped.map((s) => [s.resourceId, s.status, s.lastRunId]).sort()).toEqual([
+      ['i-p', 'open', 'run_c2'],
+      ['i-q', 'open', 'run_c2'],
+    ]);
+  });
+
   it('refuses unknown tenants and checkers before creating a run', async () => {
     const countRuns = async () => (await runs.list(tenantId, { limit: 1000 })).length;
     const n = await countRuns();

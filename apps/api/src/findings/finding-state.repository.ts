@@ -169,6 +169,10 @@ export class FindingStateRepository {
 
     return this.prisma.$transaction(
       async (tx) => {
+        // Runs of the same tenant + account + check apply one after the other, so a concurrent run cannot resolve
+        // what this one just saw or insert the same fingerprint twice. Released at commit or rollback.
+        const lockKey = JSON.stringify([tenantId, scope.accountId, scope.checkId]);
+        await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))) AS l`;
         const existing = await this.loadForPlan(tx, tenantId, scope, [...sightings.keys()]);
         const plan = planLifecycle(existing, sightings.keys(), scope, now);
         await this.applyChanges(tx, tenantId, runId, now, plan.changes, sightings);
