@@ -31,6 +31,17 @@ import { MembershipRepository } from '../users/membership.repository.ts';
 import { UserRepository } from '../users/user.repository.ts';
 import { UserService } from '../users/user.service.ts';
 import { API_KEY_REPOSITORY, RUN_REPOSITORY, TenantApiController } from './tenant-api.controller.ts';
+import { FindingQueryRepository } from './finding-query.repository.ts';
+import {
+  AUDIT_LOG_REPOSITORY,
+  FINDING_QUERY_REPOSITORY,
+  FINDING_STATE_REPOSITORY,
+  FOCUS_LAKE_REPOSITORY,
+  TenantFindingsController,
+} from './tenant-findings.controller.ts';
+import { FindingStateRepository } from '../findings/finding-state.repository.ts';
+import { FocusLakeRepository } from '../imports/focus-lake.repository.ts';
+import { LakeLayout } from '@openfinops/tenants';
 
 export interface ApiModuleOptions {
   config: ApiConfig;
@@ -56,6 +67,10 @@ function providers(options: ApiModuleOptions) {
     { provide: RUN_REPOSITORY, useFactory: () => new RunRepository(prisma()) },
     { provide: STORE_HEALTH, useFactory: () => new StoreHealthRepository(prisma()) },
     { provide: AuditLogRepository, useFactory: () => new AuditLogRepository(prisma()) },
+    { provide: AUDIT_LOG_REPOSITORY, useExisting: AuditLogRepository },
+    { provide: FINDING_QUERY_REPOSITORY, useFactory: () => new FindingQueryRepository(prisma()) },
+    { provide: FINDING_STATE_REPOSITORY, useFactory: () => new FindingStateRepository(prisma()) },
+    { provide: FOCUS_LAKE_REPOSITORY, useFactory: () => new FocusLakeRepository(new LakeLayout(config.dataDir)) },
     { provide: API_KEY_REPOSITORY, useFactory: () => new ApiKeyRepository(prisma()) },
     {
       provide: ApiKeyService,
@@ -137,7 +152,14 @@ export class ApiModule {
           assignResponse: true,
         }),
       ],
-      controllers: [HealthController, AuthController, AdminTenantsController, TenantApiController, ...(options.controllers ?? [])],
+      controllers: [
+        HealthController,
+        AuthController,
+        AdminTenantsController,
+        TenantApiController,
+        TenantFindingsController,
+        ...(options.controllers ?? []),
+      ],
       providers: providers(options),
     };
   }

@@ -31,6 +31,7 @@ const DOMAIN_ERROR_STATUS: Record<string, number> = {
   TENANT_NOT_FOUND: 404,
   MEMBER_NOT_FOUND: 404,
   RUN_NOT_FOUND: 404,
+  FINDING_NOT_FOUND: 404,
   TENANT_EXISTS: 409,
   USER_EXISTS: 409,
   INVALID_TENANT_NAME: 400,
@@ -38,6 +39,7 @@ const DOMAIN_ERROR_STATUS: Record<string, number> = {
   INVALID_USER_INPUT: 400,
   INVALID_RUN_INPUT: 400,
   INVALID_PARTITION_VALUE: 400,
+  INVALID_CURSOR: 400,
 };
 
 export function toErrorBody(err: unknown): { status: number; body: ApiErrorBody } {

@@ -1,0 +1,132 @@
+import { parseTenantId } from '@openfinops/tenants';
+import { Prisma, type FindingState, type FindingStatus, type PrismaClient } from '../generated/prisma/client.ts';
+
+/** Sort keys the API accepts (`-` = descending); anything else is a 400, never a column name from the caller. */
+export const FINDING_SORTS = ['-savings', 'savings', '-lastSeenAt', 'lastSeenAt', '-firstSeenAt', 'firstSeenAt', 'title', '-title'] as const;
+export type FindingSort = (typeof FINDING_SORTS)[number];
+
+const SORT_FIELDS = {
+  savings: 'estimatedMonthlySavings',
+  lastSeenAt: 'lastSeenAt',
+  firstSeenAt: 'firstSeenAt',
+  title: 'title',
+} as const;
+
+export interface FindingQuery {
+  status?: FindingStatus;
+  checkId?: string;
+  category?: string;
+  severity?: string;
+  provider?: string;
+  accountId?: string;
+  region?: string;
+  /** Case-insensitive substring of title, resource id or check id. */
+  text?: string;
+  sort: FindingSort;
+  limit: number;
+  cursor?: string;
+}
+
+export class InvalidCursorError extends Error {
+  readonly code = 'INVALID_CURSOR';
+  constructor() {
+    super('Invalid cursor: pass the nextCursor of a previous page with the same sort');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+interface CursorValue {
+  s: FindingSort;
+  v: string | null;
+  f: string;
+}
+
+function encodeCursor(sort: FindingSort, row: FindingState): string {
+  const field = SORT_FIELDS[sort.replace('-', '') as keyof typeof SORT_FIELDS];
+  const raw = row[field];
+  const v = raw === null ? null : raw instanceof Date ? raw.toISOString() : raw instanceof Prisma.Decimal ? raw.toFixed(6) : String(raw);
+  return Buffer.from(JSON.stringify({ s: sort, v, f: row.fingerprint } satisfies CursorValue)).toString('base64url');
+}
+
+function decodeCursor(sort: FindingSort, cursor: string): CursorValue {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorValue>;
+    if (parsed.s !== sort || typeof parsed.f !== 'string' || (parsed.v !== null && typeof parsed.v !== 'string')) throw new Error();
+    return parsed as CursorValue;
+  } catch {
+    throw new InvalidCursorError();
+  }
+}
+
+function typed(field: string, v: string): Date | Prisma.Decimal | string {
+  if (field === 'estimatedMonthlySavings') return new Prisma.Decimal(v);
+  if (field === 'title') return v;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new InvalidCursorError();
+  return d;
+}
+
+/** Rows after the cursor in (field dir NULLS LAST, fingerprint asc) order: keyset pagination, stable under inserts. */
+function afterCursor(field: string, desc: boolean, c: CursorValue): Prisma.FindingStateWhereInput {
+  if (c.v === null) return { AND: [{ [field]: null }, { fingerprint: { gt: c.f } }] };
+  const value = typed(field, c.v);
+  return {
+    OR: [
+      { [field]: desc ? { lt: value } : { gt: value } },
+      { AND: [{ [field]: value }, { fingerprint: { gt: c.f } }] },
+      ...(field === 'estimatedMonthlySavings' ? [{ [field]: null }] : []),
+    ],
+  };
+}
+
+function orderFor(field: (typeof SORT_FIELDS)[keyof typeof SORT_FIELDS], desc: boolean): Prisma.FindingStateOrderByWithRelationInput {
+  const sort = desc ? 'desc' : 'asc';
+  // Only the nullable savings column takes a NULLS placement; unknown savings sort last either way.
+  return field === 'estimatedMonthlySavings' ? { estimatedMonthlySavings: { sort, nulls: 'last' } } : { [field]: sort };
+}
+
+/** The findings list of the tenant API: filters, an allow-listed sort and cursor pagination over FindingState. */
+export class FindingQueryRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async list(tenantId: string, q: FindingQuery): Promise<{ rows: FindingState[]; nextCursor: string | null }> {
+    const desc = q.sort.startsWith('-');
+    const field = SORT_FIELDS[q.sort.replace('-', '') as keyof typeof SORT_FIELDS];
+    const where: Prisma.FindingStateWhereInput = {
+      tenantId: parseTenantId(tenantId),
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.checkId ? { checkId: q.checkId } : {}),
+      ...(q.category ? { category: q.category } : {}),
+      ...(q.severity ? { severity: q.severity } : {}),
+      ...(q.provider ? { provider: q.provider } : {}),
+      ...(q.accountId ? { accountId: q.accountId } : {}),
+      ...(q.region ? { region: q.region } : {}),
+      ...(q.text
+        ? {
+            OR: [
+              { title: { contains: q.text, mode: 'insensitive' } },
+              { resourceId: { contains: q.text, mode: 'insensitive' } },
+              { checkId: { contains: q.text, mode: 'insensitive' } },
+            ],
+          }
+        : {}),
+    };
+    const rows = await this.prisma.findingState.findMany({
+      where: q.cursor ? { AND: [where, afterCursor(field, desc, decodeCursor(q.sort, q.cursor))] } : where,
+      orderBy: [orderFor(field, desc), { fingerprint: 'asc' }],
+      take: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { rows: page, nextCursor: rows.length > q.limit && last ? encodeCursor(q.sort, last) : null };
+  }
+
+  /** Ends a suppression early; returns false when the finding is missing or not suppressed. */
+  async reopenSuppressed(tenantId: string, fingerprint: string): Promise<boolean> {
+    const { count } = await this.prisma.findingState.updateMany({
+      where: { tenantId: parseTenantId(tenantId), fingerprint, status: 'suppressed' },
+      data: { status: 'open', suppressedUntil: null, suppressedBy: null, suppressedReason: null },
+    });
+    return count > 0;
+  }
+}
