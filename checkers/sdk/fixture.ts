@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { awsPricing } from '../aws/pricing/ec2-pricing.ts';
 import { collectFindings, createCheckerContext, fixedClock, type CreateContextOptions } from './context.ts';
 import type { Checker } from './define-checker.ts';
+import { focusInputFromFixture } from './focus-fixture.ts';
 import { parseInventoryDocument, type InventorySnapshot } from './inventory.ts';
 import { memoryLogger, type LogEntry } from './logger.ts';
 import type { PricingLookup } from './pricing.ts';
@@ -121,17 +122,24 @@ export interface FixtureRun {
 export async function runCheckerFixture(checker: Checker<unknown>, opts: RunFixtureOptions = {}): Promise<FixtureRun> {
   const fixture = loadCheckerFixture(opts.dir ?? checkerDir(checker));
   const logger = memoryLogger();
-  const ctx = createCheckerContext(checker, {
-    tenantId: fixture.tenantId,
-    accountId: fixture.accountId,
-    config: fixture.config,
-    inventory: fixture.inventory,
-    pricing: opts.pricing ?? awsPricing(),
-    clock: fixedClock(fixture.clock),
-    logger,
-    ...opts.contextOptions?.(fixture),
-  });
-  return { fixture, findings: await collectFindings(checker, ctx), logs: logger.entries };
+  // Billing checks read the fixture's `focus` rows through an in-memory FOCUS input, closed after the run.
+  const focus = checker.inputs.focus === true ? focusInputFromFixture(fixture) : undefined;
+  try {
+    const ctx = createCheckerContext(checker, {
+      tenantId: fixture.tenantId,
+      accountId: fixture.accountId,
+      config: fixture.config,
+      inventory: fixture.inventory,
+      pricing: opts.pricing ?? awsPricing(),
+      clock: fixedClock(fixture.clock),
+      logger,
+      ...(focus ? { focus } : {}),
+      ...opts.contextOptions?.(fixture),
+    });
+    return { fixture, findings: await collectFindings(checker, ctx), logs: logger.entries };
+  } finally {
+    await focus?.close();
+  }
 }
 
 function sortKeys(value: unknown): unknown {

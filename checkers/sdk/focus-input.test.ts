@@ -131,6 +131,7 @@ describe('ctx.inputs.focus', () => {
       async *run(ctx) {
         const [r] = await ctx.inputs.focus.query<{ n: number }>('SELECT count(*) AS n FROM focus');
         ctx.logger.info({ n: r?.n }, 'rows');
+        yield* [];
       },
     });
 

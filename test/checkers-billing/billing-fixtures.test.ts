@@ -1,16 +1,11 @@
-import { billingCheckers, compareFindings, focusFixtureOptions, loadExpectedFindings, runCheckerFixture, checkerDir, listCheckerIds } from '@openfinops/checkers';
+import { billingCheckers, checkerDir, compareFindings, listCheckerIds, loadExpectedFindings, runCheckerFixture } from '@openfinops/checkers';
 import { castFindings, type FindingWireInput } from '@openfinops/contracts';
 import { describe, expect, it } from 'vitest';
 
 async function run(id: string): Promise<FindingWireInput[]> {
   const checker = billingCheckers.find((c) => c.id === id);
   if (!checker) throw new Error(`no billing checker ${id}`);
-  const f = focusFixtureOptions(checker);
-  try {
-    return (await runCheckerFixture(checker, f.options)).findings;
-  } finally {
-    await f.close();
-  }
+  return (await runCheckerFixture(checker)).findings;
 }
 
 const byResource = (findings: FindingWireInput[]) => Object.fromEntries(findings.map((x) => [x.resourceId, x]));
@@ -27,23 +22,18 @@ describe('billing checks against their fixtures', () => {
   });
 
   it.each(billingCheckers.map((c) => [c.id, c] as const))('%s emits exactly its expected findings, accepted by the contract', async (_id, checker) => {
-    const f = focusFixtureOptions(checker);
-    try {
-      const { findings, fixture } = await runCheckerFixture(checker, f.options);
-      const expected = loadExpectedFindings(checkerDir(checker));
-      expect(expected.findings, `${expected.file} missing`).toBeDefined();
-      const cmp = compareFindings(expected.findings, findings);
-      expect(cmp.diff).toBe('');
-      expect(findings.length).toBeGreaterThan(0);
-      const cast = castFindings(findings, { tenantId: 'fixture', runId: 'run_fixture', observedAt: fixture.clock });
-      expect(cast.rejected).toEqual([]);
-      for (const x of findings) {
-        expect(x.accountId).toBe(fixture.accountId);
-        expect(typeof x.estimatedMonthlySavings).toBe('string');
-        expect(x.evidence).toBeDefined();
-      }
-    } finally {
-      await f.close();
+    const { findings, fixture } = await runCheckerFixture(checker);
+    const expected = loadExpectedFindings(checkerDir(checker));
+    expect(expected.findings, `${expected.file} missing`).toBeDefined();
+    const cmp = compareFindings(expected.findings, findings);
+    expect(cmp.diff).toBe('');
+    expect(findings.length).toBeGreaterThan(0);
+    const cast = castFindings(findings, { tenantId: 'fixture', runId: 'run_fixture', observedAt: fixture.clock });
+    expect(cast.rejected).toEqual([]);
+    for (const x of findings) {
+      expect(x.accountId).toBe(fixture.accountId);
+      expect(typeof x.estimatedMonthlySavings).toBe('string');
+      expect(x.evidence).toBeDefined();
     }
   });
 });
