@@ -74,7 +74,9 @@ describe('finops serve / user / apikey (separate processes)', () => {
     expect(noTenant.code).toBe(1);
     expect(noTenant.stderr).toMatch(/nope-corp/);
 
-    server = spawn(process.execPath, [FINOPS, 'serve', '--port', '0'], { env });
+    server = spawn(process.execPath, [FINOPS, 'serve', '--port', '0'], { env: { ...env, FINOPS_LOG_LEVEL: 'info' } });
+    let logs = '';
+    server.stdout.on('data', (d: Buffer) => (logs += d.toString()));
     const url = await new Promise<string>((resolve, reject) => {
       let stderr = '';
       const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 45_000);
@@ -98,8 +100,21 @@ describe('finops serve / user / apikey (separate processes)', () => {
     const { accessToken } = (await login.json()) as { accessToken: string };
     const tenants = await fetch(`${url}/admin/tenants`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(((await tenants.json()) as { tenants: Array<{ id: string }> }).tenants.map((t) => t.id)).toEqual(['cli-corp']);
-    const runs = await fetch(`${url}/tenants/cli-corp/runs`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const runs = await fetch(`${url}/tenants/cli-corp/runs`, {
+      headers: { authorization: `Bearer ${apiKey}`, 'x-request-id': 'trace-me-123' },
+    });
     expect(runs.status).toBe(200);
+    expect(runs.headers.get('x-request-id')).toBe('trace-me-123');
+
+    // Structured JSON logs carry the request id and the route's tenant, never the credential.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const line = logs
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { req?: { id?: string; url?: string }; tenantId?: string; res?: { statusCode?: number } })
+      .find((l) => l.req?.id === 'trace-me-123');
+    expect(line).toMatchObject({ tenantId: 'cli-corp', req: { url: '/tenants/cli-corp/runs' }, res: { statusCode: 200 } });
+    expect(logs).not.toContain(apiKey);
 
     const exited = new Promise<number | null>((resolve) => server!.on('exit', (code) => resolve(code)));
     server.kill('SIGTERM');
