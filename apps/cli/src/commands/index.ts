@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { addCheckCommand } from './check.command.ts';
 import { addCheckerCommand } from './checker.command.ts';
 import { addDbCommand } from './db.command.ts';
+import { addDemoCommand } from './demo.command.ts';
 import { addFindingsCommand } from './findings.command.ts';
 import { addFocusCommand } from './focus.command.ts';
 import { addImportCommand } from './import.command.ts';
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   addCheckCommand(program);
   addCheckerCommand(program);
   addDbCommand(program);
+  addDemoCommand(program);
   addFindingsCommand(program);
   addFocusCommand(program);
   addImportCommand(program);
