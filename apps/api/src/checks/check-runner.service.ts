@@ -1,17 +1,25 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  builtinCheckers,
   type Checker,
   collectFindings,
   createCheckerContext,
+  createFocusInputFromLake,
   ec2OnDemandLinuxPricing,
   findChecker,
   fixedClock,
+  FOCUS_PROVIDER_NAMES,
+  type FocusInput,
   getChecker,
+  INVENTORY_KINDS,
+  type InventoryKind,
   type InventorySnapshot,
   inventoryAccountIds,
+  listInventorySnapshots,
   memoryLogger,
   parseInventoryDocument,
+  readInventorySnapshot,
   type CheckerLogger,
   type PricingLookup,
 } from '@openfinops/checkers';
@@ -45,6 +53,11 @@ export interface RunCheckInput {
    */
   inventoryFile?: string;
   inventory?: InventorySnapshot;
+  /**
+   * FOCUS rows for checkers with `inputs.focus`; the caller owns (and closes) it. Without it the runner opens the
+   * tenant's lake itself and closes it when the run ends.
+   */
+  focus?: FocusInput;
   /** Raw checker config; parsed with the checker's schema (defaults applied). */
   config?: unknown;
   now?: Date;
@@ -152,6 +165,34 @@ function resolveAccountId(checker: Checker<unknown>, inventory: InventorySnapsho
   throw new CheckRunInputError(`Inventory ${source} holds several accounts (${found.join(', ')}): pass one with --account and one file per account`);
 }
 
+/** The FOCUS sub accounts (SubAccountId) of the checker's provider, as the billing checks filter them. */
+export async function focusSubAccountIds(focus: FocusInput, provider: Checker<unknown>['provider']): Promise<string[]> {
+  const names = new Set(FOCUS_PROVIDER_NAMES[provider]);
+  const accounts = (await focus.subAccounts()).filter((a) => names.has(a.providerName.toLowerCase())).map((a) => a.subAccountId);
+  return [...new Set(accounts)].sort();
+}
+
+async function resolveFocusAccountId(checker: Checker<unknown>, focus: FocusInput, requested: string | undefined, tenantId: string): Promise<string> {
+  const found = await focusSubAccountIds(focus, checker.provider);
+  if (found.length === 0) {
+    throw new CheckRunInputError(
+      `Checker ${checker.id} reads FOCUS billing data but tenant ${tenantId} has none for provider ${checker.provider}: import a billing export first (finops import)`,
+    );
+  }
+  if (requested !== undefined) {
+    if (!found.includes(requested)) {
+      throw new CheckRunInputError(
+        `Tenant ${tenantId} has no ${checker.provider} FOCUS data for sub account ${JSON.stringify(requested)}; sub accounts with data: ${found.join(', ')}`,
+      );
+    }
+    return requested;
+  }
+  if (found.length === 1 && found[0] !== undefined) return found[0];
+  throw new CheckRunInputError(
+    `Tenant ${tenantId} has ${checker.provider} FOCUS data for several sub accounts (${found.join(', ')}): pass one with --account, or run them all with --all`,
+  );
+}
+
 function sightingOf(record: FindingRecord): FindingSighting {
   return {
     fingerprint: record.fingerprint,
@@ -186,6 +227,81 @@ function forward(target: CheckerLogger | undefined, capture: CheckerLogger): Che
       target?.error(o, m);
     },
   };
+}
+
+export interface RunAllChecksInput {
+  tenantId: string;
+  /** One inventory file for every inventory checker; without it (and without `inventory`) the latest lake snapshots are read. */
+  inventoryFile?: string;
+  inventory?: InventorySnapshot;
+  /** Checker ids to run (default: every loaded checker, built-ins plus plugins). */
+  checkerIds?: readonly string[];
+  /** Raw config per checker id; the others run with their defaults. */
+  configs?: Readonly<Record<string, unknown>>;
+  now?: Date;
+  onProgress?: (message: string) => void;
+  /** Called after each (checker, account) run or skip, for progress lines. */
+  onEntry?: (entry: CheckRunAllEntry, index: number) => void;
+}
+
+export interface CheckRunAllEntry {
+  checkerId: string;
+  /** Null when the checker was skipped before any account was known. */
+  accountId: string | null;
+  status: 'succeeded' | 'failed' | 'skipped';
+  /** Set for every run that was created (succeeded or failed after it started). */
+  runId: string | null;
+  /** Why it was skipped or failed. */
+  reason: string | null;
+  stats: CheckRunStats | null;
+}
+
+export interface CheckRunAllTotals {
+  runs: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  emitted: number;
+  new: number;
+  stillOpen: number;
+  resolved: number;
+  reopened: number;
+}
+
+export interface CheckRunAllResult {
+  tenantId: string;
+  /** The inventory file, "snapshot", "lake" or null when there was no inventory. */
+  inventorySource: string | null;
+  entries: CheckRunAllEntry[];
+  totals: CheckRunAllTotals;
+}
+
+interface AllInventory {
+  source: string;
+  snapshot: InventorySnapshot;
+  /** Accounts per kind: every account of a file; for lake snapshots, the accounts that have a snapshot of that kind. */
+  accountsByKind: Map<InventoryKind, string[]>;
+}
+
+function snapshotForAccount(snapshot: InventorySnapshot, accountId: string): InventorySnapshot {
+  const out: Record<string, unknown[]> = {};
+  for (const [kind, records] of Object.entries(snapshot)) out[kind] = (records ?? []).filter((r) => r.AccountId === accountId);
+  return out as InventorySnapshot;
+}
+
+export function runAllTotals(entries: readonly CheckRunAllEntry[]): CheckRunAllTotals {
+  const totals: CheckRunAllTotals = { runs: 0, succeeded: 0, failed: 0, skipped: 0, emitted: 0, new: 0, stillOpen: 0, resolved: 0, reopened: 0 };
+  for (const e of entries) {
+    totals[e.status]++;
+    if (e.runId !== null) totals.runs++;
+    if (e.status !== 'succeeded' || !e.stats) continue;
+    totals.emitted += e.stats.emitted;
+    totals.new += e.stats.new;
+    totals.stillOpen += e.stats.stillOpen;
+    totals.resolved += e.stats.resolved;
+    totals.reopened += e.stats.reopened;
+  }
+  return totals;
 }
 
 /**
@@ -228,85 +344,206 @@ export class CheckRunnerService {
       progress(`loading inventory ${source}`);
       inventory = await loadInventoryFile(source, input.accountId);
     }
-    const accountId = resolveAccountId(checker, inventory, input.accountId, source);
-    const now = input.now ?? new Date();
-
-    const run = await this.runs.create(tenantId, {
-      kind: 'check',
-      checkId: checker.id,
-      params: { accountId, checkerVersion: checker.version, config: config as Prisma.InputJsonValue, inventory: source },
-    });
-    const runId = run.id;
-    const parquetPath = this.layout.findingsFile(tenantId, utcDay(now), runId);
-    const captured = memoryLogger();
-    const stats: CheckRunStats = {
-      emitted: 0,
-      valid: 0,
-      rejected: 0,
-      rejections: [],
-      new: 0,
-      stillOpen: 0,
-      resolved: 0,
-      reopened: 0,
-      suppressed: 0,
-      unsuppressed: 0,
-      warnings: 0,
-      durationMs: 0,
-    };
-    let wroteFile = false;
-
+    // A checker reading FOCUS gets the caller's input or its own over the tenant's lake, closed when the run ends.
+    const ownFocus = checker.inputs.focus === true && input.focus === undefined ? createFocusInputFromLake(this.layout, tenantId) : undefined;
+    const focus = checker.inputs.focus === true ? (input.focus ?? ownFocus) : undefined;
     try {
-      progress(`running ${checker.id} for ${tenantId}/${accountId} (run ${runId})`);
-      const ctx = createCheckerContext(checker, {
-        tenantId,
-        accountId,
-        config,
-        inventory,
-        pricing: this.deps.pricing ?? ec2OnDemandLinuxPricing(),
-        clock: fixedClock(now),
-        logger: forward(this.deps.logger, captured),
-      });
-      const emitted = await collectFindings(checker, ctx);
-      const { records, rejected } = castFindings(emitted, { tenantId, runId, observedAt: now });
-      stats.emitted = emitted.length;
-      stats.valid = records.length;
-      stats.rejected = rejected.length;
-      stats.rejections = rejected.slice(0, MAX_REJECTIONS_IN_STATS);
-      stats.warnings = captured.entries.filter((e) => e.level !== 'info').length;
-      const outOfScope = records.find((r) => r.account_id !== accountId || r.check_id !== checker.id);
-      if (outOfScope) {
-        throw new Error(
-          `Checker ${checker.id} emitted a finding for ${outOfScope.check_id} in account ${outOfScope.account_id}; a run covers only its own check and account`,
-        );
-      }
+      const accountId =
+        kinds.length === 0 && focus
+          ? await resolveFocusAccountId(checker, focus, input.accountId, tenantId)
+          : resolveAccountId(checker, inventory, input.accountId, source);
+      const now = input.now ?? new Date();
 
-      progress(`writing ${records.length} finding(s) to ${parquetPath}`);
-      if (!this.layout.isInsideTenant(tenantId, parquetPath)) throw new Error(`Findings path ${parquetPath} is outside tenant ${tenantId}`);
-      await writeFindingsParquet(records, parquetPath);
-      wroteFile = true;
-
-      progress('updating finding states');
-      await this.states.applyRun({
-        scope: { tenantId, accountId, checkId: checker.id },
-        runId,
-        now,
-        sightings: records.map(sightingOf),
-        onApplied: async (tx, plan: LifecyclePlan) => {
-          Object.assign(stats, plan.counts, { durationMs: Math.round(performance.now() - started) });
-          // The transaction client has the model delegates RunRepository uses, so the run's success commits with the states.
-          await new RunRepository(tx as unknown as PrismaClient).markSucceeded(tenantId, runId, { ...stats } as unknown as Prisma.InputJsonValue);
+      const run = await this.runs.create(tenantId, {
+        kind: 'check',
+        checkId: checker.id,
+        params: {
+          accountId,
+          checkerVersion: checker.version,
+          config: config as Prisma.InputJsonValue,
+          inventory: kinds.length > 0 ? source : null,
+          focus: focus ? focus.source : null,
         },
       });
-      return { runId, tenantId, checkerId: checker.id, accountId, status: 'succeeded', parquetPath, stats };
-    } catch (err) {
-      stats.durationMs = Math.round(performance.now() - started);
-      // Observations of a failed run would read as real in the lake: remove the partition file again.
-      if (wroteFile) await rm(parquetPath, { force: true }).catch(() => undefined);
-      const message = err instanceof Error ? err.message : String(err);
-      await this.runs.markFailed(tenantId, runId, message, { ...stats } as unknown as Prisma.InputJsonValue).catch((markErr: unknown) => {
-        this.deps.logger?.error({ runId, err: markErr }, 'could not mark the check run failed');
-      });
-      throw new CheckRunFailedError(runId, err);
+      const runId = run.id;
+      const parquetPath = this.layout.findingsFile(tenantId, utcDay(now), runId);
+      const captured = memoryLogger();
+      const stats: CheckRunStats = {
+        emitted: 0,
+        valid: 0,
+        rejected: 0,
+        rejections: [],
+        new: 0,
+        stillOpen: 0,
+        resolved: 0,
+        reopened: 0,
+        suppressed: 0,
+        unsuppressed: 0,
+        warnings: 0,
+        durationMs: 0,
+      };
+      let wroteFile = false;
+
+      try {
+        progress(`running ${checker.id} for ${tenantId}/${accountId} (run ${runId})`);
+        const ctx = createCheckerContext(checker, {
+          tenantId,
+          accountId,
+          config,
+          inventory,
+          pricing: this.deps.pricing ?? ec2OnDemandLinuxPricing(),
+          clock: fixedClock(now),
+          logger: forward(this.deps.logger, captured),
+          ...(focus ? { focus } : {}),
+        });
+        const emitted = await collectFindings(checker, ctx);
+        const { records, rejected } = castFindings(emitted, { tenantId, runId, observedAt: now });
+        stats.emitted = emitted.length;
+        stats.valid = records.length;
+        stats.rejected = rejected.length;
+        stats.rejections = rejected.slice(0, MAX_REJECTIONS_IN_STATS);
+        stats.warnings = captured.entries.filter((e) => e.level !== 'info').length;
+        const outOfScope = records.find((r) => r.account_id !== accountId || r.check_id !== checker.id);
+        if (outOfScope) {
+          throw new Error(
+            `Checker ${checker.id} emitted a finding for ${outOfScope.check_id} in account ${outOfScope.account_id}; a run covers only its own check and account`,
+          );
+        }
+
+        progress(`writing ${records.length} finding(s) to ${parquetPath}`);
+        if (!this.layout.isInsideTenant(tenantId, parquetPath)) throw new Error(`Findings path ${parquetPath} is outside tenant ${tenantId}`);
+        await writeFindingsParquet(records, parquetPath);
+        wroteFile = true;
+
+        progress('updating finding states');
+        await this.states.applyRun({
+          scope: { tenantId, accountId, checkId: checker.id },
+          runId,
+          now,
+          sightings: records.map(sightingOf),
+          onApplied: async (tx, plan: LifecyclePlan) => {
+            Object.assign(stats, plan.counts, { durationMs: Math.round(performance.now() - started) });
+            // The transaction client has the model delegates RunRepository uses, so the run's success commits with the states.
+            await new RunRepository(tx as unknown as PrismaClient).markSucceeded(tenantId, runId, { ...stats } as unknown as Prisma.InputJsonValue);
+          },
+        });
+        return { runId, tenantId, checkerId: checker.id, accountId, status: 'succeeded', parquetPath, stats };
+      } catch (err) {
+        stats.durationMs = Math.round(performance.now() - started);
+        // Observations of a failed run would read as real in the lake: remove the partition file again.
+        if (wroteFile) await rm(parquetPath, { force: true }).catch(() => undefined);
+        const message = err instanceof Error ? err.message : String(err);
+        await this.runs.markFailed(tenantId, runId, message, { ...stats } as unknown as Prisma.InputJsonValue).catch((markErr: unknown) => {
+          this.deps.logger?.error({ runId, err: markErr }, 'could not mark the check run failed');
+        });
+        throw new CheckRunFailedError(runId, err);
+      }
+    } finally {
+      await ownFocus?.close();
     }
+  }
+
+  /**
+   * Runs every loaded checker (or `checkerIds`) for a tenant: inventory checkers once per account of the inventory,
+   * billing checkers once per FOCUS sub account of their provider. Each (checker, account) pair is its own run, so
+   * the lifecycle resolves findings per scope; a checker whose inputs are missing is skipped with the reason, and a
+   * failing one is recorded as failed without stopping the others.
+   */
+  async runAll(input: RunAllChecksInput): Promise<CheckRunAllResult> {
+    const progress = input.onProgress ?? (() => undefined);
+    const tenantId = parseTenantId(input.tenantId);
+    const loaded = this.deps.checkers ?? builtinCheckers;
+    const checkers = input.checkerIds ? input.checkerIds.map((id) => findChecker(loaded, id)) : [...loaded];
+    const tenant = await this.tenants.require(tenantId);
+    if (tenant.status !== 'active') throw new TenantSuspendedError(tenantId);
+    const inventory = await this.inventoryForAll(tenantId, input, progress);
+    const entries: CheckRunAllEntry[] = [];
+    const record = (entry: CheckRunAllEntry) => {
+      entries.push(entry);
+      input.onEntry?.(entry, entries.length - 1);
+    };
+
+    const focus = checkers.some((c) => c.inputs.focus === true) ? createFocusInputFromLake(this.layout, tenantId) : undefined;
+    try {
+      for (const checker of checkers) {
+        const kinds = checker.inputs.inventory ?? [];
+        const skip = (reason: string) => record({ checkerId: checker.id, accountId: null, status: 'skipped', runId: null, reason, stats: null });
+        let accounts: string[];
+        if (kinds.length > 0) {
+          if (!inventory) {
+            skip('no inventory: pass an inventory file (--inventory) or collect inventory snapshots into the lake');
+            continue;
+          }
+          accounts = [...new Set(kinds.flatMap((k) => inventory.accountsByKind.get(k) ?? []))].sort();
+          if (accounts.length === 0) {
+            skip(`no inventory of ${kinds.join(', ')} in ${inventory.source}`);
+            continue;
+          }
+        } else if (focus) {
+          try {
+            accounts = await focusSubAccountIds(focus, checker.provider);
+          } catch (err) {
+            record({ checkerId: checker.id, accountId: null, status: 'failed', runId: null, reason: `reading FOCUS sub accounts: ${(err as Error).message}`, stats: null });
+            continue;
+          }
+          if (accounts.length === 0) {
+            skip(`no FOCUS data for provider ${checker.provider}`);
+            continue;
+          }
+        } else {
+          skip('declares no inventory or FOCUS input');
+          continue;
+        }
+
+        for (const accountId of accounts) {
+          try {
+            const result = await this.runCheck({
+              tenantId,
+              checkerId: checker.id,
+              accountId,
+              ...(kinds.length > 0 && inventory ? { inventory: snapshotForAccount(inventory.snapshot, accountId) } : {}),
+              ...(focus ? { focus } : {}),
+              config: input.configs?.[checker.id],
+              ...(input.now ? { now: input.now } : {}),
+              onProgress: progress,
+            });
+            record({ checkerId: checker.id, accountId, status: 'succeeded', runId: result.runId, reason: null, stats: result.stats });
+          } catch (err) {
+            const runId = err instanceof CheckRunFailedError ? err.runId : null;
+            const reason = err instanceof CheckRunFailedError && err.cause instanceof Error ? err.cause.message : (err as Error).message;
+            this.deps.logger?.error({ tenantId, checkerId: checker.id, accountId, runId, err }, 'check run failed; continuing with the other checkers');
+            record({ checkerId: checker.id, accountId, status: 'failed', runId, reason, stats: null });
+          }
+        }
+      }
+    } finally {
+      await focus?.close();
+    }
+    return { tenantId, inventorySource: inventory?.source ?? null, entries, totals: runAllTotals(entries) };
+  }
+
+  private async inventoryForAll(tenantId: string, input: RunAllChecksInput, progress: (m: string) => void): Promise<AllInventory | undefined> {
+    if (input.inventoryFile !== undefined && input.inventory !== undefined) {
+      throw new CheckRunInputError('Give either an inventory file or an inventory snapshot, not both');
+    }
+    if (input.inventoryFile !== undefined || input.inventory !== undefined) {
+      const source = input.inventoryFile !== undefined ? path.resolve(input.inventoryFile) : 'snapshot';
+      if (input.inventoryFile !== undefined) progress(`loading inventory ${source}`);
+      const snapshot = input.inventory ?? (await loadInventoryFile(source));
+      const accounts = inventoryAccountIds(snapshot);
+      // A file is a complete picture of its accounts: a kind with no records means there are none.
+      return { source, snapshot, accountsByKind: new Map(INVENTORY_KINDS.map((k) => [k, accounts] as const)) };
+    }
+    const snapshot: Record<string, unknown[]> = {};
+    const accountsByKind = new Map<InventoryKind, string[]>();
+    for (const kind of INVENTORY_KINDS) {
+      const files = await listInventorySnapshots(this.layout, tenantId, kind);
+      if (files.length === 0) continue;
+      accountsByKind.set(kind, files.map((f) => f.accountId));
+      snapshot[kind] = await readInventorySnapshot(this.layout, tenantId, kind);
+    }
+    if (accountsByKind.size === 0) return undefined;
+    progress(`using the latest inventory snapshots of tenant ${tenantId}`);
+    return { source: 'lake', snapshot: snapshot as InventorySnapshot, accountsByKind };
   }
 }
