@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:checkers -- [--instances N] [--accounts N] [--seed N] [--repeat N] [--keep]`
+ * Generates N instances + N volumes (default 100,000 each, plus proportionate EIPs/snapshots/images/NAT
+ * gateways) over 20 accounts and 3 regions as lake inventory snapshots in a temp data dir, then times in
+ * this one process (a) reading every snapshot with `readInventorySnapshot` and (b) the same read plus every
+ * inventory checker per account, `castFindings` and `writeFindingsParquet` (one file per check run, as
+ * `finops check run` writes). Target: full ≤ 2 × read. Not a test: run on demand.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  awsPricing,
+  builtinCheckers,
+  type Checker,
+  collectFindings,
+  createCheckerContext,
+  fixedClock,
+  INVENTORY_KINDS,
+  type InventoryKind,
+  type InventorySnapshot,
+  readInventorySnapshot,
+  silentLogger,
+} from '@openfinops/checkers';
+import { castFindings, type FindingRecord, utcDay, writeFindingsParquet } from '@openfinops/contracts';
+import { LakeLayout } from '@openfinops/tenants';
+import { generateInventory } from './generate-inventory.ts';
+
+const TENANT = 'bench';
+const COLLECTED_DATE = '2026-11-20';
+const NOW = new Date('2026-11-22T00:00:00.000Z');
+
+const { values: args } = parseArgs({
+  options: {
+    instances: { type: 'string', default: '100000' },
+    accounts: { type: 'string', default: '20' },
+    seed: { type: 'string', default: '20261122' },
+    repeat: { type: 'string', default: '3' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+function positiveInt(name: string, raw: string | undefined): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+const instances = positiveInt('instances', args.instances);
+const accounts = positiveInt('accounts', args.accounts);
+const seed = positiveInt('seed', args.seed);
+const repeat = positiveInt('repeat', args.repeat);
+
+const checkers: readonly Checker<unknown>[] = builtinCheckers.filter((c) => (c.inputs.inventory?.length ?? 0) > 0);
+const kinds: InventoryKind[] = INVENTORY_KINDS.filter((k) => checkers.some((c) => c.inputs.inventory?.includes(k)));
+
+/** One account's snapshots of every kind a checker reads; the read both measurements share. */
+async function readAccount(layout: LakeLayout, accountId: string): Promise<{ snapshot: InventorySnapshot; rows: number }> {
+  const snapshot: Record<string, unknown[]> = {};
+  let rows = 0;
+  for (const kind of kinds) {
+    const records = await readInventorySnapshot(layout, TENANT, kind, { accountId });
+    snapshot[kind] = records;
+    rows += records.length;
+  }
+  return { snapshot: snapshot as InventorySnapshot, rows };
+}
+
+interface Phases {
+  readMs: number;
+  checkMs: number;
+  castMs: number;
+  writeMs: number;
+}
+
+interface FullResult {
+  totalMs: number;
+  phases: Phases;
+  rows: number;
+  perCheck: Map<string, { emitted: number; valid: number; rejected: number }>;
+  files: number;
+}
+
+async function readOnly(layout: LakeLayout, accountIds: readonly string[]): Promise<{ ms: number; rows: number }> {
+  const started = performance.now();
+  let rows = 0;
+  for (const accountId of accountIds) rows += (await readAccount(layout, accountId)).rows;
+  return { ms: performance.now() - started, rows };
+}
+
+async function fullRun(layout: LakeLayout, accountIds: readonly string[], iteration: number): Promise<FullResult> {
+  const pricing = awsPricing();
+  const phases: Phases = { readMs: 0, checkMs: 0, castMs: 0, writeMs: 0 };
+  const perCheck = new Map<string, { emitted: number; valid: number; rejected: number }>();
+  let rows = 0;
+  let files = 0;
+  const started = performance.now();
+  for (const accountId of accountIds) {
+    let t = performance.now();
+    const { snapshot, rows: n } = await readAccount(layout, accountId);
+    rows += n;
+    phases.readMs += performance.now() - t;
+    for (const checker of checkers) {
+      const runId = `bench-${iteration}-${checker.id.replace('/', '-')}-${accountId}`;
+      t = performance.now();
+      const ctx = createCheckerContext(checker, { tenantId: TENANT, accountId, inventory: snapshot, pricing, clock: fixedClock(NOW), logger: silentLogger });
+      const emitted = await collectFindings(checker, ctx);
+      phases.checkMs += performance.now() - t;
+
+      t = performance.now();
+      const { records, rejected } = castFindings(emitted, { tenantId: TENANT, runId, observedAt: NOW });
+      phases.castMs += performance.now() - t;
+      if (rejected.length > 0) {
+        const first = rejected[0];
+        throw new Error(`${checker.id} in ${accountId}: ${rejected.length} finding(s) rejected, first: #${first?.index} ${first?.field}: ${first?.reason}`);
+      }
+
+      t = performance.now();
+      await writeFindingsParquet(records as FindingRecord[], layout.findingsFile(TENANT, utcDay(NOW), runId));
+      phases.writeMs += performance.now() - t;
+      files++;
+
+      const c = perCheck.get(checker.id) ?? { emitted: 0, valid: 0, rejected: 0 };
+      c.emitted += emitted.length;
+      c.valid += records.length;
+      c.rejected += rejected.length;
+      perCheck.set(checker.id, c);
+    }
+  }
+  return { totalMs: performance.now() - started, phases, rows, perCheck, files };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+}
+
+const fmt = (ms: number): string => `${Math.round(ms)} ms`;
+const rate = (rows: number, ms: number): string => `${Math.round((rows * 1000) / ms).toLocaleString('en-US')} rows/s`;
+const mb = (kb: number): string => `${Math.round(kb / 1024)} MB`;
+const out = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'finops-bench-checkers-'));
+try {
+  const layout = new LakeLayout(dataDir);
+  const t = performance.now();
+  const generated = await generateInventory(layout, { tenantId: TENANT, collectedDate: COLLECTED_DATE, instances, accounts, seed, now: NOW });
+  out(`generated ${generated.files} snapshot files in ${fmt(performance.now() - t)} under ${dataDir} (seed ${seed})`);
+  out(`inventory: ${INVENTORY_KINDS.map((k) => `${k} ${generated.records[k].toLocaleString('en-US')}`).join(', ')}`);
+  out(`accounts ${generated.accountIds.length}, regions ${generated.regions.join(', ')}; ${checkers.length} inventory checkers: ${checkers.map((c) => c.id).join(', ')}`);
+  const rssAfterGenerate = process.resourceUsage().maxRSS;
+
+  // Warm-up so neither measurement pays for first-call JIT and module-level price table loading.
+  await readOnly(layout, generated.accountIds);
+  awsPricing();
+
+  const reads: number[] = [];
+  const fulls: FullResult[] = [];
+  let rowsRead = 0;
+  for (let i = 0; i < repeat; i++) {
+    const r = await readOnly(layout, generated.accountIds);
+    reads.push(r.ms);
+    rowsRead = r.rows;
+    const f = await fullRun(layout, generated.accountIds, i);
+    if (f.rows !== r.rows) throw new Error(`full run read ${f.rows} rows, read-only run ${r.rows}`);
+    fulls.push(f);
+    out(`iteration ${i + 1}/${repeat}: read ${fmt(r.ms)}, full ${fmt(f.totalMs)} (read ${fmt(f.phases.readMs)}, checks ${fmt(f.phases.checkMs)}, cast ${fmt(f.phases.castMs)}, parquet ${fmt(f.phases.writeMs)}, ${f.files} files)`);
+  }
+
+  const last = fulls[fulls.length - 1];
+  if (!last) throw new Error('no iterations ran');
+  out();
+  out('findings per check (one run per account):');
+  let totalFindings = 0;
+  for (const checker of checkers) {
+    const c = last.perCheck.get(checker.id) ?? { emitted: 0, valid: 0, rejected: 0 };
+    totalFindings += c.valid;
+    out(`  ${checker.id.padEnd(30)} ${String(c.emitted).padStart(8)} emitted, ${c.valid} valid, ${c.rejected} rejected${c.emitted === 0 ? '  (none: the generator mix misses this check)' : ''}`);
+  }
+  const readMs = median(reads);
+  const fullMs = median(fulls.map((f) => f.totalMs));
+  const ratio = fullMs / readMs;
+  const phase = (key: keyof Phases) => fmt(median(fulls.map((f) => f.phases[key])));
+  out();
+  out(`rows read: ${rowsRead.toLocaleString('en-US')} (${kinds.join(', ')}); findings written: ${totalFindings.toLocaleString('en-US')}`);
+  out(`read only (median of ${repeat}): ${fmt(readMs)}, ${rate(rowsRead, readMs)}`);
+  out(`full run  (median of ${repeat}): ${fmt(fullMs)}, ${rate(rowsRead, fullMs)}  [read ${phase('readMs')}, checks ${phase('checkMs')}, cast ${phase('castMs')}, parquet ${phase('writeMs')}]`);
+  out(`ratio full/read: ${ratio.toFixed(2)}× (target ≤ 2×) ${ratio <= 2 ? 'MET' : 'MISSED'}`);
+  out(`peak RSS: ${mb(process.resourceUsage().maxRSS)} (after generation: ${mb(rssAfterGenerate)})`);
+} finally {
+  if (args.keep) out(`kept ${dataDir}`);
+  else await rm(dataDir, { recursive: true, force: true });
+}
