@@ -3,6 +3,8 @@ import {
   CheckRunnerService,
   openStore,
   storeOptionsFromEnv,
+  type CheckRunAllEntry,
+  type CheckRunAllResult,
   type CheckRunResult,
 } from '@openfinops/api';
 import { builtinCheckers, describeConfig, findChecker, loadCheckers } from '@openfinops/checkers';
@@ -11,7 +13,8 @@ import { CliError, Progress, printJson, printTable } from '../cli-output.ts';
 
 interface CheckRunOptions {
   tenant: string;
-  checker: string;
+  checker?: string;
+  all?: boolean;
   account?: string;
   inventory?: string;
   config?: string;
@@ -55,6 +58,80 @@ function withHint(err: unknown, tenantId: string): unknown {
   return err;
 }
 
+function entryLine(e: CheckRunAllEntry): string {
+  const where = `${e.checkerId}${e.accountId ? ` ${e.accountId}` : ''}`;
+  if (e.status === 'skipped') return `${where}: skipped: ${e.reason ?? ''}`;
+  if (e.status === 'failed') return `${where}: FAILED${e.runId ? ` (run ${e.runId})` : ''}: ${e.reason ?? ''}`;
+  const s = e.stats;
+  return `${where}: ${s ? `${s.emitted} emitted, ${s.new} new, ${s.stillOpen} still open, ${s.resolved} resolved, ${s.reopened} reopened` : 'succeeded'}`;
+}
+
+export function checkRunAllJson(r: CheckRunAllResult): object {
+  return {
+    tenantId: r.tenantId,
+    inventorySource: r.inventorySource,
+    totals: r.totals,
+    entries: r.entries.map((e) => ({
+      checkerId: e.checkerId,
+      accountId: e.accountId,
+      status: e.status,
+      runId: e.runId,
+      reason: e.reason,
+      stats: e.stats,
+    })),
+  };
+}
+
+async function runAllCommand(tenantId: string, opts: CheckRunOptions): Promise<void> {
+  const loaded = await loadCheckers();
+  for (const e of loaded.errors) process.stderr.write(`warning: ${e.message}\n`);
+  const progress = new Progress(true);
+  const store = await openStore(storeOptionsFromEnv());
+  let result: CheckRunAllResult;
+  try {
+    await store.assertMigrated();
+    const runner = new CheckRunnerService({ prisma: store.prisma, dataDir: storeOptionsFromEnv().dataDir, checkers: loaded.checkers });
+    progress.update(`check --all: tenant ${tenantId}, ${loaded.checkers.length} checker(s)${opts.inventory ? `, inventory ${opts.inventory}` : ''}`, true);
+    result = await runner.runAll({
+      tenantId,
+      ...(opts.inventory !== undefined ? { inventoryFile: opts.inventory } : {}),
+      onProgress: (m) => progress.update(m),
+      onEntry: (e, i) => {
+        progress.done();
+        process.stderr.write(`[${i + 1}] ${entryLine(e)}\n`);
+      },
+    });
+  } catch (err) {
+    throw withHint(err, tenantId);
+  } finally {
+    progress.done();
+    await store.close();
+  }
+  if (opts.json) printJson(checkRunAllJson(result));
+  else {
+    printTable(
+      ['Checker', 'Account', 'Status', 'Run', 'Emitted', 'New', 'Still open', 'Resolved', 'Reopened', 'Reason'],
+      result.entries.map((e) => [
+        e.checkerId,
+        e.accountId ?? '',
+        e.status,
+        e.runId ?? '',
+        e.stats?.emitted ?? '',
+        e.stats?.new ?? '',
+        e.stats?.stillOpen ?? '',
+        e.stats?.resolved ?? '',
+        e.stats?.reopened ?? '',
+        e.reason ?? '',
+      ]),
+    );
+    const t = result.totals;
+    process.stdout.write(
+      `Total: ${t.runs} run(s), ${t.succeeded} succeeded, ${t.failed} failed, ${t.skipped} skipped; ${t.emitted} emitted, ${t.new} new, ${t.stillOpen} still open, ${t.resolved} resolved, ${t.reopened} reopened\n`,
+    );
+  }
+  if (result.totals.failed > 0) process.exitCode = 1;
+}
+
 export function addCheckCommand(program: Command): void {
   const check = program.command('check').description('Run cost-saving checkers against cloud inventory');
 
@@ -85,15 +162,26 @@ export function addCheckCommand(program: Command): void {
 
   check
     .command('run')
-    .description('Run one checker for a tenant over an inventory snapshot and update the findings')
+    .description('Run one checker (--checker) or every checker (--all) for a tenant and update the findings')
     .requiredOption('--tenant <id>', 'tenant id')
-    .requiredOption('--checker <id>', `checker id (${builtinCheckers.map((c) => c.id).join(', ')})`)
-    .option('--account <id>', 'cloud account id (default: the single account found in the inventory)')
-    .option('--inventory <file>', 'inventory snapshot, e.g. EC2 DescribeInstances JSON ({"Reservations": [...]}); required by inventory checkers')
+    .option('--checker <id>', `checker id (${builtinCheckers.map((c) => c.id).join(', ')})`)
+    .option('--all', 'run every checker (built-ins and plugins) once per account: inventory accounts, FOCUS sub accounts')
+    .option('--account <id>', 'cloud account id (default: the single account found in the inventory or FOCUS data)')
+    .option(
+      '--inventory <file>',
+      'inventory snapshot, e.g. EC2 DescribeInstances JSON ({"Reservations": [...]}); required by inventory checkers (with --all: default the latest lake snapshots)',
+    )
     .option('--config <json>', 'checker config as a JSON object (see `finops check list`)')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: CheckRunOptions) => {
       const tenantId = parseTenantId(opts.tenant);
+      if (opts.all) {
+        if (opts.checker !== undefined) throw new CliError('Give either --checker <id> or --all, not both');
+        if (opts.account !== undefined || opts.config !== undefined) throw new CliError('--account and --config apply to one checker: leave them out with --all');
+        await runAllCommand(tenantId, opts);
+        return;
+      }
+      if (opts.checker === undefined) throw new CliError('Pass --checker <id> (see `finops check list`) or --all');
       // Built-ins plus plugins named in FINOPS_CHECKER_PACKAGES; a plugin that fails to load is reported, not fatal.
       const loaded = await loadCheckers();
       for (const e of loaded.errors) process.stderr.write(`warning: ${e.message}\n`);

@@ -10,9 +10,13 @@ import {
   openStore,
   storeOptionsFromEnv,
   TenantRepository,
+  type CheckRunAllResult,
   type CheckRunResult,
+  type FindingStateView,
   type Store,
 } from '@openfinops/api';
+import { loadCheckers } from '@openfinops/checkers';
+import { type SavingsFinding, totalSavings } from '@openfinops/contracts';
 import { LakeLayout, REPO_ROOT } from '@openfinops/tenants';
 import { Progress, printJson, printTable } from '../cli-output.ts';
 
@@ -26,9 +30,20 @@ export const DEMO_BILLING = [
   { provider: 'gcp', file: 'test/fixtures/billing/gcp-export/gcp-billing-export-sample.ndjson' },
 ] as const;
 export const DEMO_INVENTORIES = ['test/fixtures/inventory/demo-run-1.json', 'test/fixtures/inventory/demo-run-2.json'] as const;
+/** Inventory for the all-checkers run: another account than the Graviton runs, so their lifecycle stays as printed. */
+export const DEMO_FULL_INVENTORY = 'test/fixtures/inventory/demo-full.json';
 
 interface DemoOptions {
   json?: boolean;
+}
+
+/** Findings without an estimate (governance, anomalies without a baseline) have nothing to add up. */
+function withSavings(states: readonly FindingStateView[]): SavingsFinding[] {
+  return states.flatMap((f) =>
+    f.estimatedMonthlySavings !== null && f.currency !== null
+      ? [{ ...f, estimatedMonthlySavings: f.estimatedMonthlySavings, currency: f.currency }]
+      : [],
+  );
 }
 
 async function ensureDemoTenant(store: Store): Promise<'created' | 'existing'> {
@@ -45,7 +60,7 @@ async function ensureDemoTenant(store: Store): Promise<'created' | 'existing'> {
 export function addDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Set up the demo tenant: migrate, import sample billing for AWS, Azure and GCP, run the Graviton check twice')
+    .description('Set up the demo tenant: migrate, import sample billing for AWS, Azure and GCP, run the Graviton check twice, then every checker')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: DemoOptions) => {
       const options = storeOptionsFromEnv();
@@ -107,9 +122,46 @@ export function addDemoCommand(program: Command): void {
           );
         }
 
-        const states = await new FindingsService(store.prisma).list(DEMO_TENANT, { checkId: GRAVITON });
+        const findings = new FindingsService(store.prisma);
+        const states = await findings.list(DEMO_TENANT, { checkId: GRAVITON, ...(lastRun ? { accountId: lastRun.accountId } : {}) });
         const byStatus = Object.fromEntries(['open', 'resolved', 'suppressed'].map((s) => [s, states.filter((f) => f.status === s).length]));
         out(`\nLifecycle of ${GRAVITON} findings: ${byStatus.open} open, ${byStatus.resolved} resolved, ${byStatus.suppressed} suppressed`);
+
+        // Built-ins plus any plugins in FINOPS_CHECKER_PACKAGES; a plugin that fails to load is a warning.
+        const loaded = await loadCheckers();
+        for (const e of loaded.errors) process.stderr.write(`warning: ${e.message}\n`);
+        const allRunner = new CheckRunnerService({ prisma: store.prisma, dataDir: options.dataDir, checkers: loaded.checkers });
+        progress.update(`running all ${loaded.checkers.length} checkers on ${DEMO_FULL_INVENTORY} and the imported billing`, true);
+        const all: CheckRunAllResult = await allRunner.runAll({
+          tenantId: DEMO_TENANT,
+          inventoryFile: path.join(REPO_ROOT, DEMO_FULL_INVENTORY),
+          onProgress: (m) => progress.update(m),
+        });
+        progress.done();
+        const open = await findings.list(DEMO_TENANT, { status: 'open' });
+        const perCheck = loaded.checkers.map((c) => {
+          const entries = all.entries.filter((e) => e.checkerId === c.id);
+          return {
+            checkId: c.id,
+            accounts: entries.filter((e) => e.accountId !== null).map((e) => e.accountId as string),
+            status: entries.some((e) => e.status === 'failed') ? 'failed' : entries.every((e) => e.status === 'skipped') ? 'skipped' : 'succeeded',
+            reason: entries.find((e) => e.reason !== null)?.reason ?? null,
+            emitted: entries.reduce((n, e) => n + (e.stats?.emitted ?? 0), 0),
+            openFindings: open.filter((f) => f.checkId === c.id).length,
+          };
+        });
+        // Exclusion groups: alternatives for one resource (e.g. Graviton vs previous generation) count once.
+        const savings = totalSavings(withSavings(open)).byCurrency.map((t) => ({ currency: t.currency, total: t.total, counted: t.counted, excluded: t.excluded }));
+        const t = all.totals;
+        out(`\nAll checkers on ${DEMO_FULL_INVENTORY} and the imported billing: ${t.succeeded} run(s) succeeded, ${t.failed} failed, ${t.skipped} skipped`);
+        if (!opts.json) {
+          printTable(
+            ['Check', 'Accounts', 'Status', 'Emitted', 'Open findings', 'Note'],
+            perCheck.map((c) => [c.checkId, c.accounts.join(', '), c.status, c.emitted, c.openFindings, c.reason ?? '']),
+          );
+        }
+        out(`\nOpen estimated monthly savings (${open.length} open findings, exclusion groups counted once):`);
+        for (const s of savings) out(`  ${s.total} ${s.currency}  (${s.counted} counted, ${s.excluded} alternative(s) left out)`);
         out(`\nNext: npx finops findings list --tenant ${DEMO_TENANT}   |   npx finops focus totals --tenant ${DEMO_TENANT}`);
 
         if (opts.json) {
@@ -129,6 +181,7 @@ export function addDemoCommand(program: Command): void {
               currency: o.currency,
             })),
             lifecycle: byStatus,
+            allChecks: { inventorySource: all.inventorySource, totals: all.totals, entries: all.entries, perCheck, openFindings: open.length, savings },
           });
         }
       } finally {

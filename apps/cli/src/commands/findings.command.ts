@@ -37,6 +37,7 @@ export function findingRow(f: FindingStateView) {
     estimatedMonthlySavings: f.estimatedMonthlySavings,
     currency: f.currency,
     savingsBasis: f.savingsBasis,
+    exclusionGroup: f.exclusionGroup,
     firstSeenAt: iso(f.firstSeenAt),
     lastSeenAt: iso(f.lastSeenAt),
     resolvedAt: iso(f.resolvedAt),
