@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { totalSavings } from '@openfinops/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);
@@ -16,16 +17,39 @@ interface DemoSummary {
   runs: Array<{ runId: string; parquetPath: string; stats: { emitted: number; new: number; stillOpen: number; resolved: number; reopened: number } }>;
   lastRunFindings: Array<{ fingerprint: string; resourceId: string; estimatedMonthlySavings: string; currency: string }>;
   lifecycle: { open: number; resolved: number; suppressed: number };
+  allChecks: {
+    inventorySource: string;
+    totals: { runs: number; succeeded: number; failed: number; skipped: number; new: number; resolved: number };
+    entries: Array<{ checkerId: string; accountId: string | null; status: string; runId: string | null; reason: string | null }>;
+    perCheck: Array<{ checkId: string; status: string; emitted: number; openFindings: number }>;
+    openFindings: number;
+    savings: Array<{ currency: string; total: string; counted: number; excluded: number }>;
+  };
+}
+
+interface FindingJson {
+  fingerprint: string;
+  status: string;
+  checkId: string;
+  provider: string;
+  accountId: string;
+  category: string;
+  estimatedMonthlySavings: string | null;
+  currency: string | null;
+  exclusionGroup: string | null;
 }
 
 let dataDir: string;
 
-async function demo(): Promise<DemoSummary> {
+async function finops<T>(args: string[]): Promise<T> {
   const env: NodeJS.ProcessEnv = { ...process.env, FINOPS_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
-  const { stdout } = await exec(process.execPath, [BIN, 'demo', '--json'], { cwd: ROOT, env, timeout: 240_000 });
-  return JSON.parse(stdout) as DemoSummary;
+  delete env.FINOPS_CHECKER_PACKAGES;
+  const { stdout } = await exec(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout) as T;
 }
+
+const demo = () => finops<DemoSummary>(['demo', '--json']);
 
 async function expectedBilled(fixtureDir: string, key: string): Promise<string> {
   const totals = JSON.parse(await readFile(path.join(ROOT, 'test', 'fixtures', 'billing', fixtureDir, 'EXPECTED_TOTALS.json'), 'utf8'));
@@ -64,6 +88,42 @@ describe('npm run demo (finops demo) on the embedded store', () => {
       expect(f.estimatedMonthlySavings).toMatch(/^\d+\.\d{6}$/);
       expect(f.currency).toBe('USD');
     }
+
+    // All checkers: every inventory check of the bundled demo-full inventory produced findings, none failed.
+    const all = first.allChecks;
+    expect(all.inventorySource).toMatch(/demo-full\.json$/);
+    expect(all.totals.failed).toBe(0);
+    const inventoryChecks = [
+      'aws/ec2-previous-generation',
+      'aws/ec2-stopped-with-volumes',
+      'aws/ebs-unattached',
+      'aws/ebs-gp2-to-gp3',
+      'aws/ebs-io1-to-io2',
+      'aws/ebs-snapshot-old',
+      'aws/ami-unused',
+      'aws/eip-unassociated',
+      'aws/nat-gateway-idle',
+    ];
+    for (const id of inventoryChecks) {
+      expect(all.perCheck.find((c) => c.checkId === id)?.openFindings, id).toBeGreaterThan(0);
+    }
+    // Billing checks ran once per FOCUS sub account of their provider (the CUR sample's one AWS account, Azure's subscriptions).
+    expect(all.entries.filter((e) => e.checkerId === 'aws/untagged-spend').map((e) => [e.accountId, e.status])).toEqual([['123412340534', 'succeeded']]);
+    expect(all.entries.filter((e) => e.checkerId === 'azure/untagged-spend').length).toBeGreaterThan(1);
+    // The Graviton check of the all-checkers run covers the demo-full account, not the two-run account above.
+    expect(all.entries.filter((e) => e.checkerId === 'aws/ec2-graviton').map((e) => e.accountId)).toEqual(['123456789012']);
+
+    // The printed savings are totalSavings over the open findings that `finops findings list --json` returns.
+    const listed = await finops<FindingJson[]>(['findings', 'list', '--tenant', 'demo', '--status', 'open', '--json']);
+    expect(listed).toHaveLength(all.openFindings);
+    const recomputed = totalSavings(
+      listed.flatMap((f) => (f.estimatedMonthlySavings !== null && f.currency !== null ? [{ ...f, estimatedMonthlySavings: f.estimatedMonthlySavings, currency: f.currency }] : [])),
+    );
+    expect(all.savings).toEqual(recomputed.byCurrency.map((t) => ({ currency: t.currency, total: t.total, counted: t.counted, excluded: t.excluded })));
+    const usd = all.savings.find((t) => t.currency === 'USD');
+    expect(Number(usd?.total)).toBeGreaterThan(0);
+    // Graviton and previous-generation findings on one instance share an exclusion group: only one counts.
+    expect(usd?.excluded).toBeGreaterThan(0);
   });
 
   it('keeps its data when re-run: imports are skipped and the resolved finding reopens', async () => {
@@ -73,5 +133,8 @@ describe('npm run demo (finops demo) on the embedded store', () => {
     // Inventory 1 again: the instance that went to Graviton is back (reopened), the m5 added in run 2 is gone.
     expect(second.runs[0]?.stats).toMatchObject({ new: 0, reopened: 1, resolved: 1 });
     expect(second.lifecycle).toEqual({ open: 3, resolved: 1, suppressed: 0 });
+    // Same inventory and billing again: every finding of the all-checkers run is still open, nothing new or resolved.
+    expect(second.allChecks.totals).toMatchObject({ failed: 0, new: 0, resolved: 0 });
+    expect(second.allChecks.totals.succeeded).toBeGreaterThan(0);
   });
 });
