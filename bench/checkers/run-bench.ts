@@ -1,10 +1,11 @@
 /**
- * `npm run bench:checkers -- [--instances N] [--accounts N] [--seed N] [--repeat N] [--keep]`
+ * `npm run bench:checkers -- [--instances N] [--accounts N] [--seed N] [--repeat N] [--writer single|per-run] [--keep]`
  * Generates N instances + N volumes (default 100,000 each, plus proportionate EIPs/snapshots/images/NAT
  * gateways) over 20 accounts and 3 regions as lake inventory snapshots in a temp data dir, then times in
  * this one process (a) reading every snapshot with `readInventorySnapshot` and (b) the same read plus every
- * inventory checker per account, `castFindings` and `writeFindingsParquet` (one file per check run, as
- * `finops check run` writes). Target: full ≤ 2 × read. Not a test: run on demand.
+ * inventory checker per account, `castFindings` per run and `writeFindingsParquet` (one file of all findings by
+ * default; `--writer per-run` writes one file per check run as `finops check run` does). Target: full ≤ 2 × read.
+ * Not a test: run on demand.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '20261122' },
     repeat: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
+    writer: { type: 'string', default: 'single' },
   },
 });
 
@@ -51,6 +53,12 @@ const instances = positiveInt('instances', args.instances);
 const accounts = positiveInt('accounts', args.accounts);
 const seed = positiveInt('seed', args.seed);
 const repeat = positiveInt('repeat', args.repeat);
+/**
+ * `single`: every run's cast records in one `writeFindingsParquet` call (what the issue measures).
+ * `per-run`: one file per (check, account) run, as `CheckRunnerService` writes today: two fsyncs each.
+ */
+const writer = args.writer;
+if (writer !== 'single' && writer !== 'per-run') throw new Error(`--writer must be single or per-run, got ${JSON.stringify(writer)}`);
 
 const checkers: readonly Checker<unknown>[] = builtinCheckers.filter((c) => (c.inputs.inventory?.length ?? 0) > 0);
 const kinds: InventoryKind[] = INVENTORY_KINDS.filter((k) => checkers.some((c) => c.inputs.inventory?.includes(k)));
@@ -95,6 +103,7 @@ async function fullRun(layout: LakeLayout, accountIds: readonly string[], iterat
   const perCheck = new Map<string, { emitted: number; valid: number; rejected: number }>();
   let rows = 0;
   let files = 0;
+  const pending: FindingRecord[] = [];
   const started = performance.now();
   for (const accountId of accountIds) {
     let t = performance.now();
@@ -116,10 +125,14 @@ async function fullRun(layout: LakeLayout, accountIds: readonly string[], iterat
         throw new Error(`${checker.id} in ${accountId}: ${rejected.length} finding(s) rejected, first: #${first?.index} ${first?.field}: ${first?.reason}`);
       }
 
-      t = performance.now();
-      await writeFindingsParquet(records as FindingRecord[], layout.findingsFile(TENANT, utcDay(NOW), runId));
-      phases.writeMs += performance.now() - t;
-      files++;
+      if (writer === 'per-run') {
+        t = performance.now();
+        await writeFindingsParquet(records, layout.findingsFile(TENANT, utcDay(NOW), runId));
+        phases.writeMs += performance.now() - t;
+        files++;
+      } else {
+        for (const r of records) pending.push(r);
+      }
 
       const c = perCheck.get(checker.id) ?? { emitted: 0, valid: 0, rejected: 0 };
       c.emitted += emitted.length;
@@ -127,6 +140,12 @@ async function fullRun(layout: LakeLayout, accountIds: readonly string[], iterat
       c.rejected += rejected.length;
       perCheck.set(checker.id, c);
     }
+  }
+  if (writer === 'single') {
+    const t = performance.now();
+    await writeFindingsParquet(pending, layout.findingsFile(TENANT, utcDay(NOW), `bench-${iteration}`));
+    phases.writeMs += performance.now() - t;
+    files++;
   }
   return { totalMs: performance.now() - started, phases, rows, perCheck, files };
 }
@@ -151,7 +170,7 @@ try {
   const generated = await generateInventory(layout, { tenantId: TENANT, collectedDate: COLLECTED_DATE, instances, accounts, seed, now: NOW });
   out(`generated ${generated.files} snapshot files in ${fmt(performance.now() - t)} under ${dataDir} (seed ${seed})`);
   out(`inventory: ${INVENTORY_KINDS.map((k) => `${k} ${generated.records[k].toLocaleString('en-US')}`).join(', ')}`);
-  out(`accounts ${generated.accountIds.length}, regions ${generated.regions.join(', ')}; ${checkers.length} inventory checkers: ${checkers.map((c) => c.id).join(', ')}`);
+  out(`writer: ${writer}; accounts ${generated.accountIds.length}, regions ${generated.regions.join(', ')}; ${checkers.length} inventory checkers: ${checkers.map((c) => c.id).join(', ')}`);
   const rssAfterGenerate = process.resourceUsage().maxRSS;
 
   // Warm-up so neither measurement pays for first-call JIT and module-level price table loading.
