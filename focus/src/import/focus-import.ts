@@ -11,13 +11,16 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { type LakeLayout, partitionValues } from '@openfinops/tenants';
 import { PASSTHROUGH_X_COLUMNS, type FormatProbe, type SourceFormat } from '../formats/format.ts';
 import { detectFormat, formats as allFormats, getFormat, knownFormatIds, UnknownFormatError } from '../formats/registry.ts';
+import { fastDecimalCasts } from './decimal-cast.ts';
 import { canonicalDecimal, fromScaled, toScaled } from './decimal-text.ts';
 import {
   applySessionSettings,
   copyConvertedToStaging,
   copyRollupsToStaging,
+  createStagedFocusView,
   createStagedView,
   createView,
+  describeJsonArrayColumns,
   describeParquetColumns,
   describeRelation,
   fileGroupScanSql,
@@ -31,7 +34,7 @@ import {
   type SourceTotalsRow,
 } from './import-queries.ts';
 import { acquireTenantLock, recoverInterruptedSwaps, swapPartitions } from './partition-swap.ts';
-import { collectSourceFiles, SourceInputError, type SourceFile, type SourceManifest } from './source-files.ts';
+import { collectSourceFiles, findMalformedJsonLine, SourceInputError, type SourceFile, type SourceManifest } from './source-files.ts';
 
 export class ReconciliationError extends Error {
   readonly code = 'RECONCILIATION_MISMATCH';
@@ -112,6 +115,23 @@ export interface FocusImportOptions {
   formats?: readonly SourceFormat[];
 }
 
+/**
+ * Wall time of each phase in ms (operators compare them across runs; the benchmark prints them):
+ * read = collect files, probe headers, detect the format, source id and version hash; sourceTotals = the format's own
+ * totals over the source files; convert = conversion SQL → staged parquet; validate = FOCUS 1.2 rules over the staged
+ * rows; reconcile = staged totals compared with the source totals; rollups = daily rollups; swap = partition swap and
+ * ImportState bookkeeping. Phases that did not run are 0.
+ */
+export interface ImportPhaseTimings {
+  read: number;
+  sourceTotals: number;
+  convert: number;
+  validate: number;
+  reconcile: number;
+  rollups: number;
+  swap: number;
+}
+
 export interface FocusImportResult {
   status: 'imported' | 'skipped';
   runId: string;
@@ -126,7 +146,12 @@ export interface FocusImportResult {
   validation: ValidationSummary | null;
   durationMs: number;
   rowsPerSecond: number;
+  phasesMs: ImportPhaseTimings;
 }
+
+/** Default DuckDB session limits of an import: see docs/focus/import.md (DuckDB settings) for the measurements. */
+export const IMPORT_DEFAULT_THREADS = 2;
+export const IMPORT_DEFAULT_MEMORY_LIMIT = '400MB';
 
 const SAFE_SOURCE = /[^A-Za-z0-9._-]+/g;
 
@@ -179,6 +204,30 @@ export function describeCsvError(err: unknown, files: SourceFile[]): Error | nul
   return new SourceInputError(`${shown}: line ${line[1]}: ${detail}${original ? ` (${original.slice(0, 120)})` : ''}`);
 }
 
+/**
+ * Turns DuckDB's "Malformed JSON in file …" into one line naming the file and line. DuckDB's own line number can point
+ * past the broken record, so for NDJSON the file is re-read (error path only) to find the first line that is not a
+ * JSON object.
+ */
+export async function describeJsonError(err: unknown, files: SourceFile[]): Promise<Error | null> {
+  const msg = err instanceof Error ? err.message : String(err);
+  const m = /Malformed JSON in file "([^"]*)",?\s*(.*)/.exec(msg);
+  if (!m) return null;
+  const file = files.find((f) => f.path === m[1]);
+  const shown = file?.displayName ?? m[1] ?? 'input';
+  const detail = (m[2] ?? '').split('\n')[0]?.trim().replace(/\.$/, '') ?? '';
+  if (file && file.kind === 'ndjson') {
+    const bad = await findMalformedJsonLine(file.path, file.compression === 'gzip');
+    if (bad) return new SourceInputError(`${shown}: line ${bad.line}: malformed JSON (${bad.message})`);
+  }
+  return new SourceInputError(`${shown}: malformed JSON (${detail})`);
+}
+
+/** CSV or JSON reader error → SourceInputError naming the file (and line); null when the error is something else. */
+async function describeReadError(err: unknown, files: SourceFile[]): Promise<Error | null> {
+  return describeCsvError(err, files) ?? (await describeJsonError(err, files));
+}
+
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -191,7 +240,7 @@ interface PreparedSource {
 function groupByHeader(files: SourceFile[]): SourceFile[][] {
   const groups = new Map<string, SourceFile[]>();
   for (const f of files) {
-    const key = `${f.kind}|${f.compression}|${f.columns.join('\u0001')}`;
+    const key = `${f.kind}|${f.compression}|${f.jsonFormat ?? ''}|${f.columns.join('\u0001')}`;
     const g = groups.get(key) ?? [];
     g.push(f);
     groups.set(key, g);
@@ -228,7 +277,7 @@ async function chooseFormat(files: SourceFile[], requested: string, list: readon
 /** Builds `src`: the union of the file groups, plus NULL stand-ins for absent optional columns, tags and maps. */
 async function createSrcView(conn: DuckDBConnection, prepared: PreparedSource): Promise<string[]> {
   const { format, groups } = prepared;
-  const scans = groups.map((g) => fileGroupScanSql(g, { csv: format.read?.csv, parquet: format.read?.parquet }));
+  const scans = groups.map((g) => fileGroupScanSql(g, format.read ?? {}));
   await createView(conn, 'src_raw', scans.map((s) => `(${s})`).join(' UNION ALL BY NAME '));
   const described = await describeRelation(conn, 'src_raw');
   const present = new Map(described.map((c) => [c.column_name, c.column_type]));
@@ -269,26 +318,27 @@ async function conversionSql(format: SourceFormat, srcColumns: string[]): Promis
     const xs = srcColumns.filter((c) => c.startsWith('x_') && !produced.has(c));
     sql = sql.replace(PASSTHROUGH_X_COLUMNS, xs.map((c) => `, ${quoteIdent(c)}`).join(''));
   }
-  return sql;
+  return fastDecimalCasts(sql);
 }
 
 /** When a CAST fails, find the file, line and column holding the offending value. */
 async function explainConversionError(conn: DuckDBConnection, err: unknown, prepared: PreparedSource): Promise<Error> {
   const msg = errorMessage(err);
-  const csv = describeCsvError(err, prepared.groups.flat());
-  if (csv) return csv;
+  const read = await describeReadError(err, prepared.groups.flat());
+  if (read) return read;
   const bad = /Could not convert string "([^"]*)" to ([A-Z(),0-9 ]+)/.exec(msg) ?? /Could not convert string '([^']*)' to ([A-Z(),0-9 ]+)/.exec(msg);
   if (!bad) return err instanceof Error ? err : new Error(msg);
   const value = bad[1] as string;
   for (const [gi, group] of prepared.groups.entries()) {
     for (const [fi, file] of group.entries()) {
       const view = `diag_${gi}_${fi}`;
-      await createView(conn, view, fileGroupScanSql([file], { csv: prepared.format.read?.csv, parquet: prepared.format.read?.parquet }));
+      await createView(conn, view, fileGroupScanSql([file], prepared.format.read ?? {}));
       const cols = (await describeRelation(conn, view)).map((c) => c.column_name);
       const column = await findColumnWithValue(conn, view, cols, value);
       if (!column) continue;
       const row = await findRowWithValue(conn, view, column, value);
-      const where = row !== null && file.kind === 'csv' ? `line ${row + 1}` : `row ${row ?? '?'}`;
+      // CSV rows start on line 2 (after the header); NDJSON record n is line n when the file has no blank lines.
+      const where = row !== null && file.kind === 'csv' ? `line ${row + 1}` : row !== null && file.kind === 'ndjson' ? `record ${row}` : `row ${row ?? '?'}`;
       return new SourceInputError(`${file.displayName}: ${where}, column ${column}: ${JSON.stringify(value)} is not a valid ${bad[2]?.trim()}`);
     }
   }
@@ -372,6 +422,13 @@ function toTotals(rows: FocusTotalsRow[]): PeriodCurrencyTotals[] {
 export async function importFocusFiles(options: FocusImportOptions): Promise<FocusImportResult> {
   const started = Date.now();
   const progress = options.onProgress ?? (() => {});
+  const phasesMs: ImportPhaseTimings = { read: 0, sourceTotals: 0, convert: 0, validate: 0, reconcile: 0, rollups: 0, swap: 0 };
+  let phaseStart = Date.now();
+  const endPhase = (phase: keyof ImportPhaseTimings): void => {
+    const now = Date.now();
+    phasesMs[phase] += now - phaseStart;
+    phaseStart = now;
+  };
   const runId = options.runId ?? `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
   partitionValues.runId(runId);
   const stagingRoot = options.layout.stagingDir(options.tenantId);
@@ -383,46 +440,60 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
     await recoverInterruptedSwaps(stagingRoot);
     await mkdir(path.join(workDir, 'tmp'), { recursive: true });
     await applySessionSettings(conn, {
-      threads: options.threads ?? 2,
-      memoryLimit: options.memoryLimit ?? '400MB',
+      threads: options.threads ?? IMPORT_DEFAULT_THREADS,
+      memoryLimit: options.memoryLimit ?? IMPORT_DEFAULT_MEMORY_LIMIT,
       tempDirectory: path.join(workDir, 'tmp'),
     });
     progress('Reading headers');
     const { files, manifests } = await collectSourceFiles(options.inputs, workDir);
     for (const f of files) {
-      if (f.kind === 'parquet') f.columns = (await describeParquetColumns(conn, f.path)).map((c) => c.column_name);
+      try {
+        if (f.kind === 'parquet') f.columns = (await describeParquetColumns(conn, f.path)).map((c) => c.column_name);
+        else if (f.kind === 'json' && f.columns.length === 0) f.columns = (await describeJsonArrayColumns(conn, f)).map((c) => c.column_name);
+      } catch (err) {
+        throw (await describeReadError(err, [f])) ?? new SourceInputError(`${f.displayName}: cannot read (${errorMessage(err).split('\n')[0]})`);
+      }
     }
     const format = await chooseFormat(files, options.format ?? 'auto', options.formats ?? allFormats);
     const prepared: PreparedSource = { format, groups: groupByHeader(files) };
-    const srcColumns = await createSrcView(conn, prepared);
+    let srcColumns: string[];
+    try {
+      srcColumns = await createSrcView(conn, prepared);
+    } catch (err) {
+      throw (await describeReadError(err, files)) ?? err;
+    }
 
     const manifestSource = manifests.find((m) => m.account)?.account ?? null;
     let rawSource: string | null = manifestSource;
     if (!rawSource && format.sourceIdSql) {
       await createView(conn, 'src_head', 'SELECT * FROM src LIMIT 10000');
-      rawSource = await querySourceId(conn, format.sourceIdSql.replace(/\bFROM src\b/, 'FROM src_head')).catch((e) => {
-        throw explainOrSelf(e, prepared);
-      });
+      try {
+        rawSource = await querySourceId(conn, format.sourceIdSql.replace(/\bFROM src\b/, 'FROM src_head'));
+      } catch (err) {
+        throw (await describeReadError(err, files)) ?? err;
+      }
     }
     const source = sanitizeSourceId(rawSource, format.id);
     const sourceKey = `${format.id}:${source}`;
     const version = await sourceVersion(format, files, manifests);
     const base = { runId, format: format.id, sourceKey, source, version, files: files.map((f) => f.displayName) };
+    endPhase('read');
 
     if (options.state && (await options.state.isUnchanged(sourceKey, version))) {
-      return { status: 'skipped', ...base, rows: 0, partitions: [], totals: [], validation: null, durationMs: Date.now() - started, rowsPerSecond: 0 };
+      return { status: 'skipped', ...base, rows: 0, partitions: [], totals: [], validation: null, durationMs: Date.now() - started, rowsPerSecond: 0, phasesMs };
     }
 
     progress(`Summing the source (${format.id})`);
     let sourceTotals: SourceTotalsRow[];
     try {
-      sourceTotals = await querySourceTotals(conn, format.sourceTotalsSql);
+      sourceTotals = await querySourceTotals(conn, fastDecimalCasts(format.sourceTotalsSql));
     } catch (err) {
       throw await explainConversionError(conn, err, prepared);
     }
     const undated = sourceTotals.find((t) => t.billing_period === null);
     if (undated) throw new SourceInputError(`${undated.row_count} row(s) have no billing period start; cannot place them in a partition`);
     for (const t of sourceTotals) partitionValues.billingPeriod(t.billing_period as string);
+    endPhase('sourceTotals');
 
     progress(`Converting to FOCUS 1.2 (${format.id})`);
     const focusDir = path.join(workDir, 'focus');
@@ -432,19 +503,16 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       throw await explainConversionError(conn, err, prepared);
     }
     const staged = await listPartitionDirs(focusDir);
+    endPhase('convert');
     let validation: ValidationSummary | null = null;
     let focusTotals: FocusTotalsRow[] = [];
     if (staged.length > 0) {
-      await createStagedView(conn, 'focus_staged', focusDir);
       if (options.validate) {
         progress('Validating FOCUS 1.2 conformance');
-        // The hive partition columns are lake plumbing, not custom FOCUS columns.
-        // DuckDB also reads `tenant_id=` from the staging path as a hive key.
-        const plumbing = (await describeRelation(conn, 'focus_staged'))
-          .map((c) => c.column_name)
-          .filter((c) => ['tenant_id', 'billing_period', 'provider'].includes(c));
-        await createView(conn, 'focus_rows', `SELECT * EXCLUDE (${plumbing.map(quoteIdent).join(', ')}) FROM focus_staged`);
+        // Exactly the columns the lake files hold: no partition keys, no hive keys picked up from the staging path.
+        await createStagedFocusView(conn, 'focus_rows', focusDir);
         validation = await options.validate(conn, 'focus_rows');
+        endPhase('validate');
         if (!validation.valid && options.failOnInvalid) {
           throw new FocusValidationError(
             `Converted rows are not valid FOCUS 1.2 (${validation.errors} error(s)): ${validation.messages.slice(0, 5).join('; ')}`,
@@ -452,13 +520,15 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
           );
         }
       }
+      progress('Reconciling totals');
+      await createStagedView(conn, 'focus_staged', focusDir);
       focusTotals = await queryStagedTotals(conn, 'focus_staged');
     } else if (options.validate) {
       validation = { valid: true, errors: 0, warnings: 0, messages: ['no rows'] };
     }
 
-    progress('Reconciling totals');
     const mismatches = reconcile(sourceTotals, focusTotals);
+    endPhase('reconcile');
     if (mismatches.length > 0) {
       const text = mismatches
         .map((m) => `${m.billingPeriod} ${m.currency} ${m.measure}: source ${m.source}, FOCUS ${m.focus}, difference ${m.difference}`)
@@ -489,12 +559,24 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
     }
     conn.closeSync();
     instance.closeSync();
+    endPhase('rollups');
     progress('Swapping partitions into the lake');
     await swapPartitions(stagingRoot, workDir, pairs);
     for (const partition of partitions) await options.state?.recordImported({ sourceKey, version, partition });
+    endPhase('swap');
     const rows = partitions.reduce((n, p) => n + p.rows, 0);
     const durationMs = Date.now() - started;
-    return { status: 'imported', ...base, rows, partitions, totals, validation, durationMs, rowsPerSecond: durationMs > 0 ? Math.round((rows * 1000) / durationMs) : rows };
+    return {
+      status: 'imported',
+      ...base,
+      rows,
+      partitions,
+      totals,
+      validation,
+      durationMs,
+      rowsPerSecond: durationMs > 0 ? Math.round((rows * 1000) / durationMs) : rows,
+      phasesMs,
+    };
   } finally {
     try {
       conn.closeSync();
@@ -505,8 +587,4 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
     await rm(workDir, { recursive: true, force: true });
     await release();
   }
-}
-
-function explainOrSelf(err: unknown, prepared: PreparedSource): Error {
-  return describeCsvError(err, prepared.groups.flat()) ?? (err instanceof Error ? err : new Error(String(err)));
 }

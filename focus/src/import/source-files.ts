@@ -2,10 +2,13 @@
  * Turns the paths given to `finops import` into readable source files: directories are walked, AWS manifests pick
  * the files they list (a CUR delivery folder may also hold copies), zip archives are extracted to the work dir, and
  * each CSV's header is read here (BOM stripped, encoding checked) so detection never depends on DuckDB's sniffer.
+ * JSON sources (`.ndjson`, `.jsonl`, `.json`, each optionally `.gz`) are probed from their first line: the top-level
+ * keys of the first record are the columns detection sees.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import type { SourceFileKind } from '../formats/format.ts';
@@ -25,8 +28,10 @@ export interface SourceFile {
   displayName: string;
   kind: SourceFileKind;
   compression: 'gzip' | 'none';
-  /** Header columns for CSV (BOM stripped); empty for parquet until probed by DuckDB. */
+  /** Header columns for CSV (BOM stripped), top-level keys of the first NDJSON record; empty for parquet and JSON arrays until probed by DuckDB. */
   columns: string[];
+  /** How `read_json` reads a JSON source: one record per line, or one top-level array of records. */
+  jsonFormat?: 'newline_delimited' | 'array';
 }
 
 /** What an AWS CUR / Data Exports manifest says about the delivery it describes. */
@@ -46,14 +51,19 @@ export interface CollectedSources {
   manifests: SourceManifest[];
 }
 
-const DATA_FILE = /\.(csv|csv\.gz|csv\.zip|parquet|snappy\.parquet|gz\.parquet)$/i;
+const DATA_FILE = /\.(csv|csv\.gz|csv\.zip|parquet|ndjson|ndjson\.gz|jsonl|jsonl\.gz|json|json\.gz)$/i;
+const PLAIN_JSON_FILE = /\.json(\.gz)?$/i;
 const MANIFEST_FILE = /manifest\.json$/i;
 
 function kindOf(name: string): { kind: SourceFileKind; compression: 'gzip' | 'none' } | null {
   const lower = name.toLowerCase();
+  const gzip = lower.endsWith('.gz');
+  const base = gzip ? lower.slice(0, -3) : lower;
+  const compression = gzip ? 'gzip' : 'none';
   if (lower.endsWith('.parquet')) return { kind: 'parquet', compression: 'none' };
-  if (lower.endsWith('.csv.gz')) return { kind: 'csv', compression: 'gzip' };
-  if (lower.endsWith('.csv')) return { kind: 'csv', compression: 'none' };
+  if (base.endsWith('.csv')) return { kind: 'csv', compression };
+  if (base.endsWith('.ndjson') || base.endsWith('.jsonl')) return { kind: 'ndjson', compression };
+  if (base.endsWith('.json')) return { kind: 'json', compression };
   return null;
 }
 
@@ -116,7 +126,7 @@ export function parseCsvHeader(line: string): string[] {
   return cols.map((c) => c.trim());
 }
 
-async function readFirstLine(file: string, gzip: boolean, displayName: string): Promise<Buffer> {
+async function readFirstLine(file: string, gzip: boolean, displayName: string, what = 'a CSV export'): Promise<Buffer> {
   const raw = createReadStream(file, { highWaterMark: 64 * 1024 });
   const stream = gzip ? raw.pipe(createGunzip()) : raw;
   const chunks: Buffer[] = [];
@@ -130,7 +140,7 @@ async function readFirstLine(file: string, gzip: boolean, displayName: string): 
       }
       chunks.push(chunk);
       size += chunk.length;
-      if (size > 4 * 1024 * 1024) throw new SourceInputError(`${displayName}: no line break in the first 4 MiB; not a CSV export`);
+      if (size > 4 * 1024 * 1024) throw new SourceInputError(`${displayName}: no line break in the first 4 MiB; not ${what}`);
     }
   } catch (err) {
     if (err instanceof SourceInputError) throw err;
@@ -143,11 +153,7 @@ async function readFirstLine(file: string, gzip: boolean, displayName: string): 
 
 /** Header columns of a CSV file; refuses UTF-16/32 and invalid UTF-8 with a message naming the file. */
 export async function readCsvHeader(file: string, gzip: boolean, displayName = file): Promise<string[]> {
-  let buf = await readFirstLine(file, gzip, displayName);
-  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
-    throw new SourceInputError(`${displayName}: file is UTF-16 encoded; export or convert it as UTF-8`);
-  }
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+  const buf = stripBom(await readFirstLine(file, gzip, displayName), displayName);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
@@ -157,6 +163,81 @@ export async function readCsvHeader(file: string, gzip: boolean, displayName = f
   text = text.replace(/\r$/, '');
   if (text.trim() === '') throw new SourceInputError(`${displayName}: empty file (no header line)`);
   return parseCsvHeader(text);
+}
+
+function stripBom(buf: Buffer, displayName: string): Buffer {
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
+    throw new SourceInputError(`${displayName}: file is UTF-16 encoded; export or convert it as UTF-8`);
+  }
+  return buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
+}
+
+export interface JsonProbe {
+  jsonFormat: 'newline_delimited' | 'array';
+  /** Top-level keys of the first record (NDJSON); empty for an array, which DuckDB probes. */
+  columns: string[];
+}
+
+/**
+ * Classifies a JSON source from its first line: `[` opens an array of records; a first line holding one complete
+ * JSON object is newline-delimited (as `bq extract` writes, whatever the extension). A first line that is not a
+ * complete object (a pretty-printed document, or a malformed record) is refused naming the file and line 1.
+ */
+export async function probeJsonFile(file: string, gzip: boolean, displayName = file): Promise<JsonProbe> {
+  const buf = stripBom(await readFirstLine(file, gzip, displayName, 'newline-delimited JSON'), displayName);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf).trim();
+  } catch {
+    throw new SourceInputError(`${displayName}: line 1 is not valid UTF-8; export or convert the file as UTF-8`);
+  }
+  if (text === '') throw new SourceInputError(`${displayName}: empty first line (expected a JSON record per line or a JSON array of records)`);
+  if (text.startsWith('[')) return { jsonFormat: 'array', columns: [] };
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (err) {
+    throw new SourceInputError(
+      `${displayName}: line 1: not a complete JSON record (${(err as Error).message}); expected one JSON object per line or a JSON array of records`,
+    );
+  }
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    throw new SourceInputError(`${displayName}: line 1: expected a JSON object (one record per line), found ${Array.isArray(record) ? 'an array' : typeof record}`);
+  }
+  return { jsonFormat: 'newline_delimited', columns: Object.keys(record) };
+}
+
+/** A directory may hold metadata `.json` (schemas, expected totals): only newline-delimited row files are taken. */
+async function isJsonRowFile(file: string): Promise<boolean> {
+  const probe = await probeJsonFile(file, /\.gz$/i.test(file)).catch(() => null);
+  return probe?.jsonFormat === 'newline_delimited';
+}
+
+/**
+ * The first line of an NDJSON file that is not a JSON object, numbered from 1 (blank lines are skipped, as DuckDB
+ * does), or null. Only called after DuckDB reported malformed JSON, to name the line exactly.
+ */
+export async function findMalformedJsonLine(file: string, gzip: boolean): Promise<{ line: number; message: string } | null> {
+  const raw = createReadStream(file);
+  const lines = createInterface({ input: gzip ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const line of lines) {
+      n++;
+      const text = n === 1 ? line.replace(/^\uFEFF/, '') : line;
+      if (text.trim() === '') continue;
+      try {
+        const v: unknown = JSON.parse(text);
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) return { line: n, message: 'not a JSON object' };
+      } catch (err) {
+        return { line: n, message: (err as Error).message };
+      }
+    }
+  } finally {
+    lines.close();
+    raw.destroy();
+  }
+  return null;
 }
 
 async function extractZip(file: string, workDir: string): Promise<Array<{ path: string; displayName: string }>> {
@@ -195,7 +276,10 @@ export async function collectSourceFiles(inputs: readonly string[], workDir: str
       const found = await Promise.all(all.filter((f) => isManifest(path.basename(f))).map(parseManifest));
       const listed = new Set(found.flatMap((m) => m.dataFiles));
       manifests.push(...found);
-      const candidates = all.filter((f) => DATA_FILE.test(f) && !isManifest(path.basename(f)));
+      const candidates: string[] = [];
+      for (const f of all.filter((f) => DATA_FILE.test(f) && !isManifest(path.basename(f)))) {
+        if (!PLAIN_JSON_FILE.test(f) || (await isJsonRowFile(f))) candidates.push(f);
+      }
       dataPaths.push(...(listed.size > 0 ? candidates.filter((f) => listed.has(path.basename(f))) : candidates));
       if (listed.size > 0 && !dataPaths.length) {
         throw new SourceInputError(`${input}: the manifest lists ${[...listed].join(', ')} but none is in the directory`);
@@ -220,7 +304,15 @@ export async function collectSourceFiles(inputs: readonly string[], workDir: str
       continue;
     }
     const k = kindOf(p);
-    if (!k) throw new SourceInputError(`${p}: unsupported file type (expected .csv, .csv.gz, .csv.zip or .parquet)`);
+    if (!k) {
+      throw new SourceInputError(`${p}: unsupported file type (expected .csv, .csv.gz, .csv.zip, .parquet, .ndjson, .jsonl or .json, optionally .gz)`);
+    }
+    if (k.kind === 'ndjson' || k.kind === 'json') {
+      const probe = await probeJsonFile(p, k.compression === 'gzip', p);
+      // A `.json` file holding one record per line is read as NDJSON; kind follows the content, not the extension.
+      files.push({ path: p, displayName: p, kind: probe.jsonFormat === 'array' ? 'json' : 'ndjson', compression: k.compression, columns: probe.columns, jsonFormat: probe.jsonFormat });
+      continue;
+    }
     const columns = k.kind === 'csv' ? await readCsvHeader(p, k.compression === 'gzip', p) : [];
     files.push({ path: p, displayName: p, ...k, columns });
   }

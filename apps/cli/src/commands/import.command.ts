@@ -9,6 +9,23 @@ interface ImportOptions {
   format: string;
   json?: boolean;
   strict?: boolean;
+  threads?: string;
+  memoryLimit?: string;
+}
+
+function parseThreads(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError(`--threads must be an integer from 1 to 256, got "${value}"`);
+  return n;
+}
+
+function parseMemoryLimit(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) {
+    throw new CliError(`--memory-limit must be a size such as 400MB or 2GB, got "${value}"`);
+  }
+  return value.trim();
 }
 
 /** The --json summary: per billing period and currency, decimal strings only. */
@@ -23,6 +40,7 @@ export function importSummaryJson(s: ImportSummary): object {
     rows: s.rows,
     durationMs: s.durationMs,
     rowsPerSecond: s.rowsPerSecond,
+    phasesMs: s.phasesMs,
     periods: s.totals.map((t) => ({
       billingPeriod: t.billingPeriod,
       provider: t.provider,
@@ -40,14 +58,18 @@ export function importSummaryJson(s: ImportSummary): object {
 export function addImportCommand(program: Command): void {
   program
     .command('import')
-    .description('Import billing exports (AWS CUR 1.0/2.0, AWS FOCUS, FOCUS 1.0-1.2, …) into a tenant\'s FOCUS 1.2 lake')
-    .argument('<paths...>', 'files or directories (CSV, CSV.gz, CSV.zip, parquet, or a folder with a CUR manifest)')
+    .description('Import billing exports (AWS CUR 1.0/2.0, AWS FOCUS, FOCUS 1.0-1.2, Azure, GCP billing export, …) into a tenant\'s FOCUS 1.2 lake')
+    .argument('<paths...>', 'files or directories (CSV, CSV.gz, CSV.zip, parquet, NDJSON/JSONL/JSON (.gz), or a folder with a CUR manifest)')
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--format <id>', `auto, or one of: ${knownFormatIds().join(', ')}`, 'auto')
     .option('--strict', 'fail when the converted rows break an error-level FOCUS rule')
     .option('--json', 'print the summary as JSON')
+    .option('--threads <n>', 'DuckDB threads for this import (default 2)')
+    .option('--memory-limit <size>', 'DuckDB memory limit for this import, e.g. 400MB (default), 1GB')
     .action(async (paths: string[], opts: ImportOptions) => {
       const tenantId = parseTenantId(opts.tenant);
+      const threads = parseThreads(opts.threads);
+      const memoryLimit = parseMemoryLimit(opts.memoryLimit);
       if (opts.format !== 'auto' && !knownFormatIds().includes(opts.format)) {
         throw new CliError(`Unknown --format "${opts.format}": use auto or one of ${knownFormatIds().join(', ')}`);
       }
@@ -63,6 +85,8 @@ export function addImportCommand(program: Command): void {
           format: opts.format,
           strictValidation: Boolean(opts.strict),
           onProgress: (m) => progress.update(m),
+          threads,
+          memoryLimit,
         });
       } finally {
         progress.done();
