@@ -8,16 +8,16 @@ import {
   Struct,
   Table,
   type Timestamp,
-  Utf8,
+  type Utf8,
+  type Data,
   makeData,
-  vectorFromArray,
   type Field,
   type Schema,
   type Vector,
 } from 'apache-arrow';
-import { FINDING_DECIMAL_PRECISION, FINDING_DECIMAL_SCALE, decimalVector, decimalVectorValues, formatDecimal, toDecimal18_6 } from './decimal.ts';
+import { FINDING_DECIMAL_SCALE, decimalVectorValues, formatDecimal, toDecimal18_6 } from './decimal.ts';
 import { FINDING_CATEGORIES, PROVIDERS, SAVINGS_BASES, SEVERITIES } from './finding.schema.ts';
-import { findingArrowSchema, findingTagsType, type FindingRecord } from './finding-storage.schema.ts';
+import { findingArrowSchema, type FindingRecord } from './finding-storage.schema.ts';
 
 /** Plain-data description of an Arrow type, precise enough to compare schemas exactly. */
 export interface ArrowTypeDescription {
@@ -93,53 +93,154 @@ function dayNumber(text: string, where: string): number {
 
 type StringKey = { [K in keyof FindingRecord]: FindingRecord[K] extends string | null ? K : never }[keyof FindingRecord];
 
+const utf8 = new TextEncoder();
+
+/** Utf8 column buffers: byte offsets and bytes of the concatenated UTF-8 text. */
+function utf8Buffers(values: ReadonlyArray<string>): { valueOffsets: Int32Array; data: Uint8Array } {
+  const valueOffsets = new Int32Array(values.length + 1);
+  let chars = 0;
+  for (let i = 0; i < values.length; i++) {
+    chars += values[i]!.length;
+    valueOffsets[i + 1] = chars;
+  }
+  // One encode of the whole column: when every char is ASCII the char offsets are the byte offsets.
+  const joined = values.join('');
+  const ascii = utf8.encode(joined);
+  if (ascii.length === chars) return { valueOffsets, data: ascii };
+
+  // Non-ASCII text (or lone surrogates, which TextEncoder writes as U+FFFD as apache-arrow's builder
+  // did): encode value by value into a buffer sized for the worst case of 3 bytes per UTF-16 unit.
+  const data = new Uint8Array(chars * 3);
+  let bytes = 0;
+  for (let i = 0; i < values.length; i++) {
+    bytes += utf8.encodeInto(values[i]!, data.subarray(bytes)).written;
+    if (bytes > 0x7fffffff) throw new RangeError('findings column exceeds 2 GiB of UTF-8 text');
+    valueOffsets[i + 1] = bytes;
+  }
+  return { valueOffsets, data: data.subarray(0, bytes) };
+}
+
+function validityBitmap(valid: ReadonlyArray<boolean>, nullCount: number): Uint8Array | undefined {
+  if (nullCount === 0) return undefined;
+  const bitmap = new Uint8Array(Math.ceil(valid.length / 8));
+  for (let i = 0; i < valid.length; i++) if (valid[i]) bitmap[i >> 3]! |= 1 << (i & 7);
+  return bitmap;
+}
+
+function utf8Data(type: DataType, values: ReadonlyArray<string>, valid?: ReadonlyArray<boolean>, nullCount = 0): Data {
+  const { valueOffsets, data } = utf8Buffers(values);
+  return makeData({ type: type as Utf8, length: values.length, nullCount, nullBitmap: valid ? validityBitmap(valid, nullCount) : undefined, valueOffsets, data });
+}
+
+// Canonical DECIMAL(18,6) text as castFindings writes it; anything else takes the general parser.
+const CANONICAL_MONEY = /^-?\d{1,12}\.\d{6}$/;
+
+function moneyValue(text: string, where: string): bigint {
+  if (CANONICAL_MONEY.test(text)) return BigInt(text.replace('.', ''));
+  return toDecimal18_6(text, where);
+}
+
 /**
  * Arrow Table with exactly `findingArrowSchema` (including its metadata). Values are checked on the
- * way in; a bad one throws naming the record index and column.
+ * way in; a bad one throws naming the record index and column. Columns are built straight into
+ * Arrow buffers (no per-value builders), since this runs over every finding of a run.
  */
 export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Table {
   const where = (index: number, column: string) => `finding record ${index} (resource_id ${JSON.stringify(records[index]?.resource_id)}) column ${column}`;
+  const length = records.length;
+  const fieldType = (name: string): DataType => {
+    const field = findingArrowSchema.fields.find((f) => f.name === name);
+    if (!field) throw new Error(`internal: no column ${name} in findingArrowSchema`);
+    return field.type;
+  };
 
-  const textColumn = (column: StringKey, nullable: boolean): Vector => {
-    const values = records.map((record, index) => {
-      const value: unknown = record[column];
-      if (value === null && nullable) return null;
+  const textColumn = (column: StringKey, nullable: boolean): Data => {
+    const values = new Array<string>(length);
+    const valid = nullable ? new Array<boolean>(length) : undefined;
+    let nullCount = 0;
+    for (let index = 0; index < length; index++) {
+      const value: unknown = records[index]![column];
+      if (value === null && valid) {
+        values[index] = '';
+        valid[index] = false;
+        nullCount++;
+        continue;
+      }
       if (typeof value !== 'string') throw new TypeError(`${where(index, column)}: expected a string${nullable ? ' or null' : ''}, got ${value === null ? 'null' : typeof value}`);
-      return value;
-    });
-    return vectorFromArray(values, new Utf8());
-  };
-  const moneyColumn = (column: 'estimated_monthly_savings' | 'observed_monthly_cost', nullable: boolean): Vector => {
-    const values = records.map((record, index) => {
-      const value: unknown = record[column];
-      if (value === null && nullable) return null;
-      if (typeof value !== 'string') throw new TypeError(`${where(index, column)}: expected decimal text, got ${value === null ? 'null' : typeof value}`);
-      return toDecimal18_6(value, where(index, column));
-    });
-    return decimalVector(values, FINDING_DECIMAL_PRECISION, FINDING_DECIMAL_SCALE);
+      values[index] = value;
+      if (valid) valid[index] = true;
+    }
+    return utf8Data(fieldType(column), values, valid, nullCount);
   };
 
-  const runDates = new Int32Array(records.map((record, index) => dayNumber(record.run_date, where(index, 'run_date'))));
-  const observedAt = records.map((record, index) => {
-    if (!(record.observed_at instanceof Date) || Number.isNaN(record.observed_at.getTime())) {
+  const moneyColumn = (column: 'estimated_monthly_savings' | 'observed_monthly_cost', nullable: boolean): Data => {
+    // Decimal128 little-endian: each value is a sign-extended int64 pair (DECIMAL(18,6) fits 64 bits).
+    const words = new BigInt64Array(length * 2);
+    const valid = new Array<boolean>(length);
+    let nullCount = 0;
+    for (let index = 0; index < length; index++) {
+      const value: unknown = records[index]![column];
+      if (value === null && nullable) {
+        valid[index] = false;
+        nullCount++;
+        continue;
+      }
+      if (typeof value !== 'string') throw new TypeError(`${where(index, column)}: expected decimal text, got ${value === null ? 'null' : typeof value}`);
+      const scaled = moneyValue(value, where(index, column));
+      words[index * 2] = scaled;
+      words[index * 2 + 1] = scaled < 0n ? -1n : 0n;
+      valid[index] = true;
+    }
+    return makeData({
+      type: fieldType(column) as Decimal,
+      length,
+      nullCount,
+      nullBitmap: validityBitmap(valid, nullCount),
+      data: new Uint32Array(words.buffer, words.byteOffset, length * 4),
+    });
+  };
+
+  const runDates = new Int32Array(length);
+  const observedAt = new BigInt64Array(length);
+  const tagOffsets = new Int32Array(length + 1);
+  const tagKeys: string[] = [];
+  const tagValues: string[] = [];
+  for (let index = 0; index < length; index++) {
+    const record = records[index]!;
+    runDates[index] = dayNumber(record.run_date, where(index, 'run_date'));
+    const at = record.observed_at;
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
       throw new TypeError(`${where(index, 'observed_at')}: expected a valid Date`);
     }
-    return record.observed_at;
-  });
-  const tags = records.map((record, index) => {
-    if (record.tags === null || typeof record.tags !== 'object') throw new TypeError(`${where(index, 'tags')}: expected an object of strings`);
+    observedAt[index] = BigInt(at.getTime());
+    const tags = record.tags;
+    if (tags === null || typeof tags !== 'object') throw new TypeError(`${where(index, 'tags')}: expected an object of strings`);
     // Sorted entries make files byte-for-byte reproducible for the same findings.
-    const entries = Object.entries(record.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [key, value] of entries) {
+    const keys = Object.keys(tags);
+    if (keys.length > 1) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const key of keys) {
+      const value: unknown = tags[key];
       if (typeof value !== 'string') throw new TypeError(`${where(index, 'tags')}: tag "${key}" must be a string, got ${typeof value}`);
+      tagKeys.push(key);
+      tagValues.push(value);
     }
-    return new Map(entries);
+    tagOffsets[index + 1] = tagKeys.length;
+  }
+
+  const tagsType = fieldType('tags') as Map_;
+  const entriesType = tagsType.children[0]!.type as Struct;
+  const entries = makeData({
+    type: entriesType,
+    length: tagKeys.length,
+    nullCount: 0,
+    children: [utf8Data(entriesType.children[0]!.type, tagKeys), utf8Data(entriesType.children[1]!.type, tagValues)],
   });
 
-  const columns: Record<string, Vector> = {
+  const columns: Record<string, Data> = {
     tenant_id: textColumn('tenant_id', false),
     run_id: textColumn('run_id', false),
-    observed_at: vectorFromArray(observedAt, findingArrowSchema.fields[3]!.type),
+    run_date: makeData({ type: fieldType('run_date') as DateDay, length, nullCount: 0, data: runDates }),
+    observed_at: makeData({ type: fieldType('observed_at') as Timestamp, length, nullCount: 0, data: observedAt }),
     fingerprint: textColumn('fingerprint', false),
     finding_id: textColumn('finding_id', false),
     provider: textColumn('provider', false),
@@ -158,22 +259,18 @@ export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Tab
     savings_basis: textColumn('savings_basis', false),
     observed_monthly_cost: moneyColumn('observed_monthly_cost', true),
     evidence: textColumn('evidence', false),
-    tags: vectorFromArray(tags, findingTagsType),
+    tags: makeData({ type: tagsType, length, nullCount: 0, valueOffsets: tagOffsets, child: entries }),
     discriminator: textColumn('discriminator', true),
     exclusion_group: textColumn('exclusion_group', true),
   };
   const children = findingArrowSchema.fields.map((field) => {
-    if (field.name === 'run_date') {
-      return makeData({ type: field.type as DateDay, length: records.length, nullCount: 0, data: runDates });
-    }
-    const vector = columns[field.name];
-    // vectorFromArray's default high-water mark is unbounded, so each column is one chunk.
-    if (!vector || vector.data.length !== 1) throw new Error(`internal: column ${field.name} was not built as a single chunk`);
-    return vector.data[0]!;
+    const data = columns[field.name];
+    if (!data) throw new Error(`internal: column ${field.name} was not built`);
+    return data;
   });
   const batch = new RecordBatch(
     findingArrowSchema,
-    makeData({ type: new Struct(findingArrowSchema.fields), length: records.length, nullCount: 0, children }),
+    makeData({ type: new Struct(findingArrowSchema.fields), length, nullCount: 0, children }),
   );
   return new Table(findingArrowSchema, [batch]);
 }

@@ -1,6 +1,7 @@
 import { type z } from 'zod';
 import { DecimalError, FINDING_DECIMAL_SCALE, formatDecimal, toDecimal18_6 } from './decimal.ts';
-import { FindingWireSchema, type FindingWire } from './finding.schema.ts';
+import { FindingWireSchema } from './finding.schema.ts';
+import { type ValidatedFinding, validateWireFast } from './finding-wire-fast.ts';
 import { canonicalJson, findingId, fingerprint } from './fingerprint.ts';
 import { type FindingRecord } from './finding-storage.schema.ts';
 
@@ -51,12 +52,20 @@ function describeIssue(input: unknown, issue: z.core.$ZodIssue): { field: string
   return { field, reason: field ? `${field}: ${issue.message.replace(`${field}: `, '')}` : issue.message };
 }
 
-function toRecord(wire: FindingWire, ctx: CastContext, fp: string): FindingRecord {
+function toRecord(finding: ValidatedFinding, ctx: CastContext, fp: string, runDate: string): FindingRecord {
+  const { wire } = finding;
   const discriminator = wire.discriminator && wire.discriminator !== '' ? wire.discriminator : null;
+  const savings = finding.savings ?? toDecimal18_6(wire.estimatedMonthlySavings, 'estimatedMonthlySavings');
+  const observedCost =
+    finding.observedCost !== undefined
+      ? finding.observedCost
+      : wire.observedMonthlyCost === undefined || wire.observedMonthlyCost === null
+        ? null
+        : toDecimal18_6(wire.observedMonthlyCost, 'observedMonthlyCost');
   return {
     tenant_id: ctx.tenantId,
     run_id: ctx.runId,
-    run_date: utcDay(ctx.observedAt),
+    run_date: runDate,
     observed_at: new Date(ctx.observedAt.getTime()),
     fingerprint: fp,
     finding_id: findingId(fp, ctx.runId),
@@ -71,14 +80,11 @@ function toRecord(wire: FindingWire, ctx: CastContext, fp: string): FindingRecor
     severity: wire.severity,
     title: wire.title,
     recommendation: wire.recommendation,
-    estimated_monthly_savings: formatDecimal(toDecimal18_6(wire.estimatedMonthlySavings, 'estimatedMonthlySavings'), FINDING_DECIMAL_SCALE),
+    estimated_monthly_savings: formatDecimal(savings, FINDING_DECIMAL_SCALE),
     currency: wire.currency,
     savings_basis: wire.savingsBasis,
-    observed_monthly_cost:
-      wire.observedMonthlyCost === undefined || wire.observedMonthlyCost === null
-        ? null
-        : formatDecimal(toDecimal18_6(wire.observedMonthlyCost, 'observedMonthlyCost'), FINDING_DECIMAL_SCALE),
-    evidence: canonicalJson(wire.evidence),
+    observed_monthly_cost: observedCost === null ? null : formatDecimal(observedCost, FINDING_DECIMAL_SCALE),
+    evidence: finding.evidenceJson,
     tags: { ...wire.tags },
     discriminator,
     exclusion_group: wire.exclusionGroup ?? null,
@@ -108,6 +114,8 @@ export function castFindings(inputs: unknown[], ctx: CastContext): CastResult {
   const rejected: FindingRejection[] = [];
   const seen = new Map<string, number>();
 
+  const runDate = utcDay(ctx.observedAt);
+
   inputs.forEach((input, index) => {
     const rawResourceId = valueAt(input, ['resourceId']);
     const resourceId = typeof rawResourceId === 'string' ? rawResourceId : undefined;
@@ -117,28 +125,35 @@ export function castFindings(inputs: unknown[], ctx: CastContext): CastResult {
       reject('', `record ${index} is not an object`);
       return;
     }
-    const parsed = FindingWireSchema.safeParse(input);
-    if (!parsed.success) {
-      const described = parsed.error.issues.map((issue) => describeIssue(input, issue));
-      const first = described[0] ?? { field: '', reason: 'invalid finding' };
-      reject(first.field, described.map((d) => d.reason).join('; '));
-      return;
+    // The fast validator accepts only records zod would accept with the same output; anything it
+    // is unsure about goes through zod, so every rejection message comes from the one schema.
+    let validated = validateWireFast(input as Record<string, unknown>);
+    if (validated === undefined) {
+      const parsed = FindingWireSchema.safeParse(input);
+      if (!parsed.success) {
+        const described = parsed.error.issues.map((issue) => describeIssue(input, issue));
+        const first = described[0] ?? { field: '', reason: 'invalid finding' };
+        reject(first.field, described.map((d) => d.reason).join('; '));
+        return;
+      }
+      let evidenceJson: string;
+      try {
+        // Zod accepts strings JSON cannot carry canonically (lone surrogates); canonicalJson refuses them.
+        evidenceJson = canonicalJson(parsed.data.evidence);
+      } catch (error) {
+        reject('evidence', `evidence: ${(error as Error).message}`);
+        return;
+      }
+      validated = { wire: parsed.data, evidenceJson };
     }
-    let record: FindingRecord;
-    try {
-      // Zod accepts strings JSON cannot carry canonically (lone surrogates); canonicalJson refuses them.
-      canonicalJson(parsed.data.evidence);
-    } catch (error) {
-      reject('evidence', `evidence: ${(error as Error).message}`);
-      return;
-    }
-    const fp = fingerprint({ ...parsed.data, tenantId: ctx.tenantId });
+    const fp = fingerprint({ ...validated.wire, tenantId: ctx.tenantId });
     if (seen.has(fp)) {
       reject('fingerprint', DUPLICATE_FINGERPRINT_REASON);
       return;
     }
+    let record: FindingRecord;
     try {
-      record = toRecord(parsed.data, ctx, fp);
+      record = toRecord(validated, ctx, fp, runDate);
     } catch (error) {
       reject(error instanceof DecimalError ? error.field : '', (error as Error).message);
       return;

@@ -34,6 +34,12 @@ const CASE_INSENSITIVE = ['tenantId', 'provider', 'region', 'resourceType', 'che
 // AWS ARNs/ids and other provider ids are case-sensitive: trimmed only.
 const CASE_SENSITIVE = ['accountId', 'resourceId'] as const;
 
+// String.prototype.isWellFormed (ES2024, Node 20+) is not in the ES2023 lib typings.
+interface WellFormed {
+  isWellFormed(): boolean;
+}
+const IDENTITY_KEYS_SORTED = ['accountId', 'checkId', 'discriminator', 'provider', 'region', 'resourceId', 'resourceType', 'tenantId'] as const;
+
 /** Normalized identity parts: all trimmed, case-insensitive parts lower-cased, absent discriminator ''. */
 export function normalizeIdentity(parts: IdentityParts): Required<{ [K in keyof IdentityParts]: string }> {
   const out: Record<string, string> = {};
@@ -54,7 +60,18 @@ export function normalizeIdentity(parts: IdentityParts): Required<{ [K in keyof 
 
 /** Canonical JSON of exactly the normalized identity parts. */
 export function canonicalIdentity(parts: IdentityParts): string {
-  return canonicalJson(normalizeIdentity(parts));
+  const n = normalizeIdentity(parts);
+  // Same text canonicalJson produces for this flat all-string object (keys in UTF-16 order, strings
+  // as JSON.stringify writes them, lone surrogates refused with canonicalize's message), built
+  // directly because it runs once per finding.
+  let out = '{';
+  for (let i = 0; i < IDENTITY_KEYS_SORTED.length; i++) {
+    const key = IDENTITY_KEYS_SORTED[i]!;
+    const value = n[key];
+    if (!(value as unknown as WellFormed).isWellFormed()) throw new Error('Lone surrogate is not allowed');
+    out += `${i === 0 ? '' : ','}"${key}":${JSON.stringify(value)}`;
+  }
+  return `${out}}`;
 }
 
 function sha256Hex(text: string): string {

@@ -1,0 +1,209 @@
+import { toDecimal18_6 } from './decimal.ts';
+import {
+  CHECK_ID_PATTERN,
+  CURRENCY_PATTERN,
+  FINDING_CATEGORIES,
+  PROVIDERS,
+  SAVINGS_BASES,
+  SEMVER_PATTERN,
+  SEVERITIES,
+  type FindingWire,
+} from './finding.schema.ts';
+import { canonicalJson } from './fingerprint.ts';
+
+/** A wire finding that passed validation, with the work validation already did kept for reuse. */
+export interface ValidatedFinding {
+  wire: FindingWire;
+  /** Canonical JSON of `wire.evidence`, computed once per finding. */
+  evidenceJson: string;
+  /** Scaled DECIMAL(18,6) values, when the validator already parsed them. */
+  savings?: bigint;
+  observedCost?: bigint | null;
+}
+
+const WIRE_KEYS = new Set([
+  'provider',
+  'accountId',
+  'region',
+  'resourceType',
+  'resourceId',
+  'checkId',
+  'checkVersion',
+  'category',
+  'severity',
+  'title',
+  'recommendation',
+  'estimatedMonthlySavings',
+  'currency',
+  'savingsBasis',
+  'observedMonthlyCost',
+  'evidence',
+  'tags',
+  'discriminator',
+  'exclusionGroup',
+]);
+const PROVIDER_SET: ReadonlySet<unknown> = new Set(PROVIDERS);
+const CATEGORY_SET: ReadonlySet<unknown> = new Set(FINDING_CATEGORIES);
+const SEVERITY_SET: ReadonlySet<unknown> = new Set(SEVERITIES);
+const BASIS_SET: ReadonlySet<unknown> = new Set(SAVINGS_BASES);
+// Deeper evidence (or a cycle) is left to zod, which is the authority on what it accepts.
+const MAX_EVIDENCE_DEPTH = 32;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Own keys when they are all enumerable strings other than "__proto__" (which zod treats specially). */
+function plainKeys(value: Record<string, unknown>): string[] | undefined {
+  const keys = Object.keys(value);
+  if (keys.length !== Reflect.ownKeys(value).length) return undefined;
+  for (const key of keys) if (key === '__proto__') return undefined;
+  return keys;
+}
+
+function isJsonValue(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      if (value === null) return true;
+      if (depth >= MAX_EVIDENCE_DEPTH) return false;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+        for (let i = 0; i < value.length; i++) if (!isJsonValue(value[i], depth + 1)) return false;
+        return true;
+      }
+      return isJsonRecord(value, depth + 1);
+    default:
+      return false;
+  }
+}
+
+function isJsonRecord(value: unknown, depth: number): boolean {
+  if (!isPlainObject(value)) return false;
+  const keys = plainKeys(value);
+  if (keys === undefined) return false;
+  for (const key of keys) if (!isJsonValue(value[key], depth)) return false;
+  return true;
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  if (!isPlainObject(value)) return false;
+  const keys = plainKeys(value);
+  if (keys === undefined) return false;
+  for (const key of keys) if (typeof value[key] !== 'string') return false;
+  return true;
+}
+
+function trimmedNonEmpty(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function decimalOrUndefined(value: unknown): bigint | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return toDecimal18_6(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Validates a wire finding without zod for the common, valid case. Returns undefined whenever
+ * `FindingWireSchema` might disagree (any invalid or unusual input), so the caller falls back to
+ * zod and its error messages; when it returns a value, that value equals zod's output field for
+ * field (trimmed text, defaulted evidence/tags) plus the canonical evidence JSON.
+ */
+export function validateWireFast(input: Record<string, unknown>): ValidatedFinding | undefined {
+  if (!isPlainObject(input)) return undefined;
+  for (const key in input) if (!WIRE_KEYS.has(key)) return undefined;
+
+  const provider = input.provider;
+  const category = input.category;
+  const severity = input.severity;
+  const savingsBasis = input.savingsBasis;
+  if (!PROVIDER_SET.has(provider) || !CATEGORY_SET.has(category) || !SEVERITY_SET.has(severity) || !BASIS_SET.has(savingsBasis)) return undefined;
+
+  const accountId = trimmedNonEmpty(input.accountId);
+  const region = trimmedNonEmpty(input.region);
+  const resourceType = trimmedNonEmpty(input.resourceType);
+  const resourceId = trimmedNonEmpty(input.resourceId);
+  const title = trimmedNonEmpty(input.title);
+  const recommendation = trimmedNonEmpty(input.recommendation);
+  if (accountId === undefined || region === undefined || resourceType === undefined || resourceId === undefined || title === undefined || recommendation === undefined) {
+    return undefined;
+  }
+  if (typeof input.checkId !== 'string' || typeof input.checkVersion !== 'string') return undefined;
+  const checkId = input.checkId.trim();
+  const checkVersion = input.checkVersion.trim();
+  if (!CHECK_ID_PATTERN.test(checkId) || !SEMVER_PATTERN.test(checkVersion)) return undefined;
+
+  const currency = input.currency;
+  if (typeof currency !== 'string' || !CURRENCY_PATTERN.test(currency)) return undefined;
+
+  const estimatedMonthlySavings = input.estimatedMonthlySavings;
+  const savings = decimalOrUndefined(estimatedMonthlySavings);
+  if (savings === undefined || savings < 0n) return undefined;
+
+  const rawCost = input.observedMonthlyCost;
+  let observedCost: bigint | null = null;
+  if (rawCost !== undefined && rawCost !== null) {
+    const parsed = decimalOrUndefined(rawCost);
+    if (parsed === undefined) return undefined;
+    observedCost = parsed;
+  }
+
+  const evidence = input.evidence === undefined ? {} : input.evidence;
+  if (!isJsonRecord(evidence, 0)) return undefined;
+  const tags = input.tags === undefined ? {} : input.tags;
+  if (!isStringRecord(tags)) return undefined;
+
+  let discriminator: string | undefined;
+  if (input.discriminator !== undefined) {
+    if (typeof input.discriminator !== 'string') return undefined;
+    discriminator = input.discriminator.trim();
+  }
+  let exclusionGroup: string | undefined;
+  if (input.exclusionGroup !== undefined) {
+    exclusionGroup = trimmedNonEmpty(input.exclusionGroup);
+    if (exclusionGroup === undefined) return undefined;
+  }
+
+  let evidenceJson: string;
+  try {
+    evidenceJson = canonicalJson(evidence);
+  } catch {
+    // e.g. a lone surrogate: zod accepts it and the slow path reports it as an evidence error.
+    return undefined;
+  }
+
+  const wire: FindingWire = {
+    provider: provider as FindingWire['provider'],
+    accountId,
+    region,
+    resourceType,
+    resourceId,
+    checkId,
+    checkVersion,
+    category: category as FindingWire['category'],
+    severity: severity as FindingWire['severity'],
+    title,
+    recommendation,
+    estimatedMonthlySavings: estimatedMonthlySavings as string,
+    currency,
+    savingsBasis: savingsBasis as FindingWire['savingsBasis'],
+    evidence: evidence as FindingWire['evidence'],
+    tags,
+  };
+  if (rawCost !== undefined) wire.observedMonthlyCost = rawCost as string | null;
+  if (discriminator !== undefined) wire.discriminator = discriminator;
+  if (exclusionGroup !== undefined) wire.exclusionGroup = exclusionGroup;
+  return { wire, evidenceJson, savings, observedCost };
+}
