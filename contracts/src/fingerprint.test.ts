@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalIdentity, canonicalJson, findingId, fingerprint, type IdentityParts } from './fingerprint.ts';
+import { canonicalIdentity, canonicalJson, findingId, fingerprint, normalizeIdentity, type IdentityParts } from './fingerprint.ts';
 
 const SEED = 20_240_601;
 const IDENTITY_KEYS = ['tenantId', 'provider', 'accountId', 'region', 'resourceType', 'resourceId', 'checkId', 'discriminator'] as const;
@@ -33,6 +33,25 @@ function withKeyOrder(parts: IdentityParts, order: ReadonlyArray<keyof IdentityP
 }
 
 describe('canonicalIdentity', () => {
+  it('equals canonicalJson of the normalized parts for any text, including escapes and lone surrogates', () => {
+    const anyText = fc.oneof(fc.string({ unit: 'binary', minLength: 1 }), fc.constantFrom('a"b\\c', 'tab\there', 'x\u0001y', 'é\u2028ü', 'a\ud800', '\udc00z'));
+    fc.assert(
+      fc.property(fc.tuple(anyText, anyText, anyText, anyText, anyText, anyText, anyText), fc.option(anyText, { nil: undefined }), (texts, discriminator) => {
+        const [tenantId, provider, accountId, region, resourceType, resourceId, checkId] = texts;
+        const parts: IdentityParts = { tenantId, provider, accountId, region, resourceType, resourceId, checkId, discriminator };
+        let expected: string | Error;
+        try {
+          expected = canonicalJson(normalizeIdentity(parts));
+        } catch (error) {
+          expected = error as Error;
+        }
+        if (expected instanceof Error) expect(() => canonicalIdentity(parts)).toThrow(expected.message);
+        else expect(canonicalIdentity(parts)).toBe(expected);
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
+  });
+
   it('is canonical JSON of exactly the normalized parts', () => {
     const text = canonicalIdentity({
       tenantId: ' Acme ',

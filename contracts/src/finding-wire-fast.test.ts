@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toDecimal18_6 } from './decimal.ts';
+import { FindingWireSchema } from './finding.schema.ts';
+import { canonicalJson } from './fingerprint.ts';
+import { validateWireFast } from './finding-wire-fast.ts';
+import { sampleWireFinding } from './testing/finding-samples.ts';
+
+// Values that are valid, invalid or borderline for some field, so mutations hit both paths.
+const fieldValue = fc.oneof(
+  fc.constantFrom(
+    undefined,
+    null,
+    '',
+    '  ',
+    ' aws ',
+    'aws',
+    'AWS',
+    'waste',
+    'high',
+    'exact',
+    'USD',
+    'usd',
+    ' USD',
+    '12.5',
+    ' 12.5 ',
+    '-1',
+    '-0.000001',
+    '0.1234567',
+    '1e3',
+    '1000000000000',
+    'aws/idle-ec2',
+    ' aws/idle-ec2 ',
+    'Aws/x',
+    '1.0.0',
+    'v1.0.0',
+    '1.0.0-rc.1+b7',
+    'x\ud800y',
+    12.5,
+    Number.NaN,
+  ),
+  fc.string(),
+  fc.integer(),
+  fc.boolean(),
+  fc.dictionary(fc.string(), fc.string()),
+  fc.dictionary(fc.string(), fc.jsonValue()),
+  fc.array(fc.string()),
+  fc.constant({ bad: Number.POSITIVE_INFINITY }),
+  fc.constant({ lone: '\udc00' }),
+  fc.constant({ deep: { d: new Date(0) } }),
+  fc.constant(Object.assign(Object.create(null) as object, { k: 'v' })),
+);
+const wireKeys = Object.keys(FindingWireSchema.shape);
+
+describe('validateWireFast', () => {
+  it('accepts the sample finding with the exact output zod produces', () => {
+    const input = sampleWireFinding({ accountId: ' 012345678901 ', discriminator: ' gp2 ', exclusionGroup: ' g ' });
+    const fast = validateWireFast(input);
+    expect(fast).toBeDefined();
+    expect(fast?.wire).toEqual(FindingWireSchema.parse(input));
+    expect(fast?.evidenceJson).toBe(canonicalJson(FindingWireSchema.parse(input).evidence));
+    expect(fast?.savings).toBe(12_500_000n);
+  });
+
+  it('never accepts what zod rejects, and matches zod field for field when it accepts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...wireKeys, 'unknownKey', '__proto__'), fieldValue), { maxLength: 4 }),
+        fc.subarray(wireKeys, { maxLength: 2 }),
+        (changes, removed) => {
+          const input: Record<string, unknown> = sampleWireFinding();
+          for (const key of removed) delete input[key];
+          for (const [key, value] of changes) Object.defineProperty(input, key, { value, enumerable: true, writable: true, configurable: true });
+          const fast = validateWireFast(input);
+          const zod = FindingWireSchema.safeParse(input);
+          if (fast === undefined) return;
+          expect(zod.success).toBe(true);
+          if (!zod.success) return;
+          expect(fast.wire).toEqual(zod.data);
+          expect(fast.evidenceJson).toBe(canonicalJson(zod.data.evidence));
+          expect(fast.savings).toBe(toDecimal18_6(zod.data.estimatedMonthlySavings));
+          const cost = zod.data.observedMonthlyCost;
+          expect(fast.observedCost).toBe(cost === undefined || cost === null ? null : toDecimal18_6(cost));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves lone surrogates in evidence, cycles and non-plain objects to the zod path', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const evidence of [{ s: 'a\ud800' }, cyclic, { when: new Date(0) }, [1, 2]]) {
+      expect(validateWireFast(sampleWireFinding({ evidence }))).toBeUndefined();
+    }
+  });
+});
