@@ -47,7 +47,8 @@ describe('findingsToArrowTable', () => {
       records.map((r) => new Map(Object.entries(r.tags).sort(([a], [b]) => (a < b ? -1 : 1)))),
       findingTagsType,
     );
-    expect(actual.toArray().map((m: { toJSON(): unknown }) => m.toJSON())).toEqual(expected.toArray().map((m: { toJSON(): unknown }) => m.toJSON()));
+    const plain = (vector: { toArray(): ArrayLike<unknown> }) => Array.from(vector.toArray(), (m) => (m as { toJSON(): unknown }).toJSON());
+    expect(plain(actual)).toEqual(plain(expected));
     expect([...(actual.data[0]!.valueOffsets as Int32Array).subarray(0, 5)]).toEqual([0, 0, 3, 4, 5]);
     expect(Object.keys((actual.get(1) as { toJSON(): Record<string, string> }).toJSON())).toEqual(['a', 'm', 'z-ü']);
   });
