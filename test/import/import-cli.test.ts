@@ -77,9 +77,13 @@ describe('finops import / finops focus totals', () => {
   });
 
   it('exits 1 with one clear line for an unknown format and a bad tenant id', async () => {
-    const unknown = await runCli(['import', 'package.json', '--tenant', 'cli-tenant']);
+    const unknown = await runCli(['import', 'README.md', '--tenant', 'cli-tenant']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^error: .*package\.json: unsupported file type/);
+    expect(unknown.stderr).toMatch(/^error: .*README\.md: unsupported file type/);
+    // A pretty-printed JSON document is not a row source: refused naming the file and line.
+    const document = await runCli(['import', 'package.json', '--tenant', 'cli-tenant']);
+    expect(document.code).toBe(1);
+    expect(document.stderr).toMatch(/^error: .*package\.json: line 1: not a complete JSON record/);
     const badTenant = await runCli(['focus', 'totals', '--tenant', '../etc']);
     expect(badTenant.code).toBe(1);
     expect(badTenant.stderr).toMatch(/Invalid tenant id/);

@@ -43,7 +43,7 @@ export async function describeParquetColumns(conn: DuckDBConnection, file: strin
 export async function describeJsonArrayColumns(conn: DuckDBConnection, file: SourceFile): Promise<ColumnTypeRow[]> {
   const r = await conn.runAndReadAll(
     `DESCRIBE SELECT * FROM read_json($1, format = 'array', records = true, sample_size = 100, compression = $2)`,
-    [file.path, file.compression === 'gzip' ? 'gzip' : 'none'],
+    [file.path, file.compression === 'gzip' ? 'gzip' : 'uncompressed'],
   );
   return r.getRowObjectsJson() as unknown as ColumnTypeRow[];
 }
@@ -81,7 +81,7 @@ export function fileGroupScanSql(files: SourceFile[], extra: { csv?: ReaderParam
     const format = first.jsonFormat ?? (first.kind === 'ndjson' ? 'newline_delimited' : 'array');
     return (
       `SELECT * FROM read_json(${list}, format = ${sqlString(format)}, records = true, union_by_name = true, ` +
-      `compression = ${sqlString(first.compression === 'gzip' ? 'gzip' : 'none')}${readerParams(extra.json)})`
+      `compression = ${sqlString(first.compression === 'gzip' ? 'gzip' : 'uncompressed')}${readerParams(extra.json)})`
     );
   }
   const columns = `{${first.columns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ')}}`;
