@@ -93,6 +93,29 @@ function dayNumber(text: string, where: string): number {
 
 type StringKey = { [K in keyof FindingRecord]: FindingRecord[K] extends string | null ? K : never }[keyof FindingRecord];
 
+const TEXT_COLUMNS = [
+  'tenant_id',
+  'run_id',
+  'fingerprint',
+  'finding_id',
+  'provider',
+  'account_id',
+  'region',
+  'resource_type',
+  'resource_id',
+  'check_id',
+  'check_version',
+  'category',
+  'severity',
+  'title',
+  'recommendation',
+  'currency',
+  'savings_basis',
+  'evidence',
+  'discriminator',
+  'exclusion_group',
+] as const satisfies ReadonlyArray<StringKey>;
+
 const utf8 = new TextEncoder();
 
 /** Utf8 column buffers: byte offsets and bytes of the concatenated UTF-8 text. */
@@ -154,12 +177,63 @@ export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Tab
     return field.type;
   };
 
+  // One pass reads every text field with a fixed property name (fast, monomorphic loads); the
+  // per-column loops below then validate in the same column order as before.
+  const raw = new Map<StringKey, unknown[]>(TEXT_COLUMNS.map((column) => [column, new Array<unknown>(length)]));
+  const col = (column: StringKey) => raw.get(column)!;
+  {
+    const tenantId = col('tenant_id');
+    const runId = col('run_id');
+    const fingerprint = col('fingerprint');
+    const findingId = col('finding_id');
+    const provider = col('provider');
+    const accountId = col('account_id');
+    const region = col('region');
+    const resourceType = col('resource_type');
+    const resourceId = col('resource_id');
+    const checkId = col('check_id');
+    const checkVersion = col('check_version');
+    const category = col('category');
+    const severity = col('severity');
+    const title = col('title');
+    const recommendation = col('recommendation');
+    const currency = col('currency');
+    const savingsBasis = col('savings_basis');
+    const evidence = col('evidence');
+    const discriminator = col('discriminator');
+    const exclusionGroup = col('exclusion_group');
+    for (let i = 0; i < length; i++) {
+      const r = records[i]!;
+      tenantId[i] = r.tenant_id;
+      runId[i] = r.run_id;
+      fingerprint[i] = r.fingerprint;
+      findingId[i] = r.finding_id;
+      provider[i] = r.provider;
+      accountId[i] = r.account_id;
+      region[i] = r.region;
+      resourceType[i] = r.resource_type;
+      resourceId[i] = r.resource_id;
+      checkId[i] = r.check_id;
+      checkVersion[i] = r.check_version;
+      category[i] = r.category;
+      severity[i] = r.severity;
+      title[i] = r.title;
+      recommendation[i] = r.recommendation;
+      currency[i] = r.currency;
+      savingsBasis[i] = r.savings_basis;
+      evidence[i] = r.evidence;
+      discriminator[i] = r.discriminator;
+      exclusionGroup[i] = r.exclusion_group;
+    }
+  }
+
   const textColumn = (column: StringKey, nullable: boolean): Data => {
+    const source = col(column);
     const values = new Array<string>(length);
     const valid = nullable ? new Array<boolean>(length) : undefined;
     let nullCount = 0;
     for (let index = 0; index < length; index++) {
-      const value: unknown = records[index]![column];
+      const value = source[index];
       if (value === null && valid) {
         values[index] = '';
         valid[index] = false;
@@ -201,19 +275,30 @@ export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Tab
   };
 
   const runDates = new Int32Array(length);
-  const observedAt = new BigInt64Array(length);
-  const tagOffsets = new Int32Array(length + 1);
-  const tagKeys: string[] = [];
-  const tagValues: string[] = [];
+  let lastDay = '';
+  let lastDayNumber = 0;
   for (let index = 0; index < length; index++) {
-    const record = records[index]!;
-    runDates[index] = dayNumber(record.run_date, where(index, 'run_date'));
-    const at = record.observed_at;
+    const day = records[index]!.run_date;
+    // A run has one run_date, so parse each distinct day once.
+    if (day !== lastDay || index === 0) {
+      lastDayNumber = dayNumber(day, where(index, 'run_date'));
+      lastDay = day;
+    }
+    runDates[index] = lastDayNumber;
+  }
+  const observedAt = new BigInt64Array(length);
+  for (let index = 0; index < length; index++) {
+    const at = records[index]!.observed_at;
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
       throw new TypeError(`${where(index, 'observed_at')}: expected a valid Date`);
     }
     observedAt[index] = BigInt(at.getTime());
-    const tags = record.tags;
+  }
+  const tagOffsets = new Int32Array(length + 1);
+  const tagKeys: string[] = [];
+  const tagValues: string[] = [];
+  for (let index = 0; index < length; index++) {
+    const tags = records[index]!.tags;
     if (tags === null || typeof tags !== 'object') throw new TypeError(`${where(index, 'tags')}: expected an object of strings`);
     // Sorted entries make files byte-for-byte reproducible for the same findings.
     const keys = Object.keys(tags);

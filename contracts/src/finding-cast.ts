@@ -146,7 +146,17 @@ export function castFindings(inputs: unknown[], ctx: CastContext): CastResult {
       }
       validated = { wire: parsed.data, evidenceJson };
     }
-    const fp = fingerprint({ ...validated.wire, tenantId: ctx.tenantId });
+    const w = validated.wire;
+    const fp = fingerprint({
+      tenantId: ctx.tenantId,
+      provider: w.provider,
+      accountId: w.accountId,
+      region: w.region,
+      resourceType: w.resourceType,
+      resourceId: w.resourceId,
+      checkId: w.checkId,
+      discriminator: w.discriminator,
+    });
     if (seen.has(fp)) {
       reject('fingerprint', DUPLICATE_FINGERPRINT_REASON);
       return;

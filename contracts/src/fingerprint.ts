@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /**
@@ -75,7 +75,8 @@ export function canonicalIdentity(parts: IdentityParts): string {
 }
 
 function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // One-shot hash (Node >= 20.12): no Hash object per call, as this runs twice per finding.
+  return hash('sha256', text, 'hex');
 }
 
 /** Stable identity of a finding across runs: lowercase hex SHA-256 of `canonicalIdentity(parts)`. */
