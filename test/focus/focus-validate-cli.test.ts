@@ -4,24 +4,11 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { focusCreateTableSql, type FocusValidationReport } from '@openfinops/focus';
 import { LakeLayout } from '@openfinops/tenants';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../apps/cli/src/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertRows, taxRow, usageRow } from '../../focus/src/validation/synthetic-rows.fixture.ts';
 import { loadFocusSample } from './focus-sample-load.ts';
+import { runFinopsInProcess as run } from '../support/cli-in-process.ts';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'finops', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 async function copyToParquet(conn: DuckDBConnection, table: string, file: string): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });

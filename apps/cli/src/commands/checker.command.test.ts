@@ -3,25 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinCheckers } from '@openfinops/checkers';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runFinopsInProcess as run } from '../../../../test/support/cli-in-process.ts';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const SAMPLE = path.join(REPO, 'test', 'plugins', 'sample-plugin');
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'finops', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('finops checker', () => {
   let tmp: string;
