@@ -1,4 +1,5 @@
-// Preloaded into benchmark child processes: reports peak RSS (includes DuckDB's native memory) on exit.
+// Preloaded into benchmark child processes: reports peak RSS (includes DuckDB's native memory) and CPU time on exit.
 process.on('exit', () => {
-  process.stderr.write(`\nPEAK_RSS_KB=${process.resourceUsage().maxRSS}\n`);
+  const u = process.resourceUsage();
+  process.stderr.write(`\nPEAK_RSS_KB=${u.maxRSS}\nCPU_MS=${Math.round((u.userCPUTime + u.systemCPUTime) / 1000)}\n`);
 });
