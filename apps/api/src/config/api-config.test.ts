@@ -49,6 +49,18 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ NODE_ENV: 'production', FINOPS_DATA_DIR: tmpDir() })).toThrow(/FINOPS_JWT_SECRET is required/);
   });
 
+  it('requires FINOPS_SECRET_KEY in production and names it when malformed', () => {
+    expect(() => loadApiConfig({ NODE_ENV: 'production', FINOPS_JWT_SECRET: SECRET, FINOPS_DATA_DIR: tmpDir() })).toThrow(
+      /^Invalid configuration: FINOPS_SECRET_KEY is required when NODE_ENV=production/,
+    );
+    expect(() => loadApiConfig({ FINOPS_JWT_SECRET: SECRET, FINOPS_DATA_DIR: tmpDir(), FINOPS_SECRET_KEY: 'abc' })).toThrow(
+      /^Invalid configuration: FINOPS_SECRET_KEY must be 32 bytes/,
+    );
+    const key = 'ab'.repeat(32);
+    const c = loadApiConfig({ NODE_ENV: 'production', FINOPS_JWT_SECRET: SECRET, FINOPS_DATA_DIR: tmpDir(), FINOPS_SECRET_KEY: key });
+    expect(c.secretKeys.current?.toString('hex')).toBe(key);
+  });
+
   it('requires all OIDC variables together', () => {
     expect(() =>
       loadApiConfig({ FINOPS_JWT_SECRET: SECRET, FINOPS_OIDC_ISSUER: 'https://idp.example', FINOPS_DATA_DIR: tmpDir() }),

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveDataDir } from '@openfinops/tenants';
 import { z } from 'zod';
+import { readSecretKeySettings, SecretKeyError, type SecretKeySettings } from '../secrets/secret-box.ts';
 
 /** Start-up refuses to continue on a bad variable; the message names it so operators fix the right thing. */
 export class ConfigError extends Error {
@@ -105,6 +106,8 @@ export interface ApiConfig {
   loginRateLimitPerMinute: number;
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** FINOPS_SECRET_KEY (+ _PREVIOUS), validated here; without it outside production, see secretBoxFor (data dir key file). */
+  secretKeys: SecretKeySettings;
 }
 
 export interface LoadConfigOptions {
@@ -162,6 +165,14 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env, options: Loa
     secret = loadOrCreateDevSecret(dataDir, options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)));
   }
 
+  let secretKeys: SecretKeySettings;
+  try {
+    secretKeys = readSecretKeySettings(env, production);
+  } catch (err) {
+    if (err instanceof SecretKeyError) throw new ConfigError(err.variable, err.message.slice(err.variable.length + 1));
+    throw err;
+  }
+
   return {
     production,
     port: e.PORT,
@@ -180,5 +191,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env, options: Loa
     loginRateLimitPerMinute: e.FINOPS_LOGIN_RATE_LIMIT,
     bodyLimitBytes: e.FINOPS_BODY_LIMIT,
     logLevel: e.FINOPS_LOG_LEVEL,
+    secretKeys,
   };
 }

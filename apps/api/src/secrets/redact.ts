@@ -1,0 +1,79 @@
+/**
+ * Keeps known secret values out of logs, error messages and CLI/API output. Connectors and SDKs sometimes echo what
+ * they were given (a key in a parse error, a token in a URL); everything that leaves a connector run passes here.
+ */
+export const REDACTED = '[REDACTED]';
+
+/** Shorter values would blank out ordinary words; real secrets are far longer. */
+const MIN_SECRET_LENGTH = 6;
+
+function stringLeaves(value: unknown, out: string[]): void {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) stringLeaves(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) stringLeaves(v, out);
+}
+
+export class SecretRedactor {
+  private readonly values = new Set<string>();
+
+  constructor(secrets: Iterable<string> = []) {
+    for (const s of secrets) this.add(s);
+  }
+
+  /** Registers a secret; a JSON document (a service-account key) also registers its string fields on their own. */
+  add(secret: string | null | undefined): this {
+    if (!secret) return this;
+    const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+    if (/^\s*[{[]/.test(secret)) {
+      try {
+        const leaves: string[] = [];
+        stringLeaves(JSON.parse(secret) as unknown, leaves);
+        for (const leaf of leaves) forms.push(leaf, JSON.stringify(leaf).slice(1, -1));
+      } catch {
+        // not JSON: the whole value is enough
+      }
+    }
+    for (const f of forms) if (f.length >= MIN_SECRET_LENGTH) this.values.add(f);
+    return this;
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+
+  redact(text: string): string {
+    if (this.values.size === 0 || !text) return text;
+    let out = text;
+    // Longest first, so a secret that contains another is removed whole.
+    for (const v of [...this.values].sort((a, b) => b.length - a.length)) out = out.split(v).join(REDACTED);
+    return out;
+  }
+
+  /** Deep copy of a log field value with every string redacted. */
+  redactValue<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((v: unknown) => this.redactValue(v)) as T;
+    if (value instanceof Error) return this.redact(value.message) as T;
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactValue(v)])) as T;
+    }
+    return value;
+  }
+
+  /**
+   * Redacts an error's message and stack in place (its class, code and `retryable` stay, so callers still decide on
+   * retries), following `cause` chains. Non-errors become an Error with the redacted text.
+   */
+  redactError(err: unknown): Error {
+    if (!(err instanceof Error)) return new Error(this.redact(String(err)));
+    const seen = new Set<unknown>();
+    let current: unknown = err;
+    while (current instanceof Error && !seen.has(current)) {
+      seen.add(current);
+      current.message = this.redact(current.message);
+      if (current.stack) current.stack = this.redact(current.stack);
+      current = current.cause;
+    }
+    return err;
+  }
+}
