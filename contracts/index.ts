@@ -6,3 +6,4 @@ export * from './src/finding-cast.ts';
 export * from './src/finding-arrow.ts';
 export * from './src/finding-parquet.ts';
 export * from './src/savings-totals.ts';
+export * from './src/api/index.ts';

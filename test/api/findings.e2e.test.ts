@@ -114,7 +114,7 @@ describeApi('tenant findings and costs API', (ctx) => {
   it('summarises costs from the FOCUS lake (empty before any import) and validates its filters', async () => {
     const res = await call(ctx.api, 'GET', '/tenants/find-a/costs/summary', { token: viewer });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ totals: [] });
+    expect(res.body).toEqual({ from: null, to: null, groupBy: [], source: 'rollups', rows: [], totals: [] });
     expect((await call(ctx.api, 'GET', '/tenants/find-a/costs/summary?billingPeriod=2026-13', { token: viewer })).status).toBe(400);
   });
 });

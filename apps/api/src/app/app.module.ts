@@ -31,16 +31,18 @@ import { MembershipRepository } from '../users/membership.repository.ts';
 import { UserRepository } from '../users/user.repository.ts';
 import { UserService } from '../users/user.service.ts';
 import { API_KEY_REPOSITORY, RUN_REPOSITORY, TenantApiController } from './tenant-api.controller.ts';
-import { FindingQueryRepository } from './finding-query.repository.ts';
-import {
-  AUDIT_LOG_REPOSITORY,
-  FINDING_QUERY_REPOSITORY,
-  FINDING_STATE_REPOSITORY,
-  FOCUS_LAKE_REPOSITORY,
-  TenantFindingsController,
-} from './tenant-findings.controller.ts';
+import { TenantFindingsController } from './tenant-findings.controller.ts';
+import { FindingQueryRepository } from '../findings/finding-query.repository.ts';
 import { FindingStateRepository } from '../findings/finding-state.repository.ts';
-import { FocusLakeRepository } from '../imports/focus-lake.repository.ts';
+import { FindingsExportService } from '../findings/findings-export.service.ts';
+import { FindingsLakeRepository } from '../findings/findings-lake.repository.ts';
+import { TenantFindingsService } from '../findings/tenant-findings.service.ts';
+import { CostLakeRepository } from '../costs/cost-lake.repository.ts';
+import { CostService } from '../costs/cost.service.ts';
+import { TenantCostsController } from '../costs/tenant-costs.controller.ts';
+import { SavingsRepository } from '../savings/savings.repository.ts';
+import { SavingsService } from '../savings/savings.service.ts';
+import { TenantSavingsController } from '../savings/tenant-savings.controller.ts';
 import { LakeLayout } from '@openfinops/tenants';
 
 export interface ApiModuleOptions {
@@ -58,6 +60,7 @@ type LoggedRequest = Request & AuthenticatedRequestFields & { tenantIdForLog?: s
 function providers(options: ApiModuleOptions) {
   const { config } = options;
   const prisma = () => options.store.prisma;
+  const layout = new LakeLayout(config.dataDir);
   return [
     { provide: API_CONFIG, useValue: config },
     { provide: STORE, useValue: options.store },
@@ -67,10 +70,17 @@ function providers(options: ApiModuleOptions) {
     { provide: RUN_REPOSITORY, useFactory: () => new RunRepository(prisma()) },
     { provide: STORE_HEALTH, useFactory: () => new StoreHealthRepository(prisma()) },
     { provide: AuditLogRepository, useFactory: () => new AuditLogRepository(prisma()) },
-    { provide: AUDIT_LOG_REPOSITORY, useExisting: AuditLogRepository },
-    { provide: FINDING_QUERY_REPOSITORY, useFactory: () => new FindingQueryRepository(prisma()) },
-    { provide: FINDING_STATE_REPOSITORY, useFactory: () => new FindingStateRepository(prisma()) },
-    { provide: FOCUS_LAKE_REPOSITORY, useFactory: () => new FocusLakeRepository(new LakeLayout(config.dataDir)) },
+    { provide: FindingQueryRepository, useFactory: () => new FindingQueryRepository(prisma()) },
+    {
+      provide: TenantFindingsService,
+      useFactory: (query: FindingQueryRepository, audit: AuditLogRepository) =>
+        new TenantFindingsService(query, new FindingStateRepository(prisma()), new FindingsLakeRepository(layout), audit),
+      inject: [FindingQueryRepository, AuditLogRepository],
+    },
+    { provide: FindingsExportService, useFactory: (query: FindingQueryRepository) => new FindingsExportService(query), inject: [FindingQueryRepository] },
+    { provide: CostLakeRepository, useFactory: () => new CostLakeRepository(layout) },
+    { provide: CostService, useFactory: (lake: CostLakeRepository) => new CostService(lake), inject: [CostLakeRepository] },
+    { provide: SavingsService, useFactory: () => new SavingsService(new SavingsRepository(prisma())) },
     { provide: API_KEY_REPOSITORY, useFactory: () => new ApiKeyRepository(prisma()) },
     {
       provide: ApiKeyService,
@@ -158,6 +168,8 @@ export class ApiModule {
         AdminTenantsController,
         TenantApiController,
         TenantFindingsController,
+        TenantCostsController,
+        TenantSavingsController,
         ...(options.controllers ?? []),
       ],
       providers: providers(options),

@@ -40,6 +40,9 @@ const DOMAIN_ERROR_STATUS: Record<string, number> = {
   INVALID_RUN_INPUT: 400,
   INVALID_PARTITION_VALUE: 400,
   INVALID_CURSOR: 400,
+  INVALID_FINDING_ACTION: 400,
+  INVALID_CHECKER_CONFIG: 400,
+  CHECKER_NOT_FOUND: 404,
 };
 
 export function toErrorBody(err: unknown): { status: number; body: ApiErrorBody } {

@@ -1,8 +1,9 @@
+import { FINDING_SORT_KEYS } from '@openfinops/contracts';
 import { parseTenantId } from '@openfinops/tenants';
 import { Prisma, type FindingState, type FindingStatus, type PrismaClient } from '../generated/prisma/client.ts';
 
 /** Sort keys the API accepts (`-` = descending); anything else is a 400, never a column name from the caller. */
-export const FINDING_SORTS = ['-savings', 'savings', '-lastSeenAt', 'lastSeenAt', '-firstSeenAt', 'firstSeenAt', 'title', '-title'] as const;
+export const FINDING_SORTS = FINDING_SORT_KEYS;
 export type FindingSort = (typeof FINDING_SORTS)[number];
 
 const SORT_FIELDS = {
@@ -20,12 +21,17 @@ export interface FindingQuery {
   provider?: string;
   accountId?: string;
   region?: string;
+  /** Exact resource id. */
+  resourceId?: string;
+  assignee?: string;
   /** Case-insensitive substring of title, resource id or check id. */
   text?: string;
   sort: FindingSort;
   limit: number;
   cursor?: string;
 }
+
+export type FindingFilter = Omit<FindingQuery, 'sort' | 'limit' | 'cursor'>;
 
 export class InvalidCursorError extends Error {
   readonly code = 'INVALID_CURSOR';
@@ -101,6 +107,8 @@ export class FindingQueryRepository {
       ...(q.provider ? { provider: q.provider } : {}),
       ...(q.accountId ? { accountId: q.accountId } : {}),
       ...(q.region ? { region: q.region } : {}),
+      ...(q.resourceId ? { resourceId: q.resourceId } : {}),
+      ...(q.assignee ? { assignee: q.assignee } : {}),
       ...(q.text
         ? {
             OR: [
@@ -128,5 +136,19 @@ export class FindingQueryRepository {
       data: { status: 'open', suppressedUntil: null, suppressedBy: null, suppressedReason: null },
     });
     return count > 0;
+  }
+
+  /** Sets or clears the assignee; returns false when the finding does not exist in this tenant. */
+  async assign(tenantId: string, fingerprint: string, assignee: string | null, at: Date): Promise<boolean> {
+    const { count } = await this.prisma.findingState.updateMany({
+      where: { tenantId: parseTenantId(tenantId), fingerprint },
+      data: { assignee, assignedAt: assignee === null ? null : at },
+    });
+    return count > 0;
+  }
+
+  /** One finding's current state, or null when it is not in this tenant. */
+  get(tenantId: string, fingerprint: string): Promise<FindingState | null> {
+    return this.prisma.findingState.findUnique({ where: { tenantId_fingerprint: { tenantId: parseTenantId(tenantId), fingerprint } } });
   }
 }
