@@ -113,6 +113,12 @@ export interface FocusImportOptions {
   memoryLimit?: string;
   /** Formats to choose from (tests); defaults to the registry. */
   formats?: readonly SourceFormat[];
+  /**
+   * Identity given by a cloud connector (apps/api/src/connectors): its ImportState key, the delivery's version
+   * (assemblyId/executionId/watermark) and the lake `source=` id. Replaces detection from manifests/rows and the
+   * content hash, which would read every staged byte once more for a version the connector already knows.
+   */
+  source?: { sourceKey: string; version: string; sourceId: string };
 }
 
 /**
@@ -463,7 +469,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       throw (await describeReadError(err, files)) ?? err;
     }
 
-    const manifestSource = manifests.find((m) => m.account)?.account ?? null;
+    const manifestSource = options.source?.sourceId ?? manifests.find((m) => m.account)?.account ?? null;
     let rawSource: string | null = manifestSource;
     if (!rawSource && format.sourceIdSql) {
       await createView(conn, 'src_head', 'SELECT * FROM src LIMIT 10000');
@@ -474,8 +480,8 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       }
     }
     const source = sanitizeSourceId(rawSource, format.id);
-    const sourceKey = `${format.id}:${source}`;
-    const version = await sourceVersion(format, files, manifests);
+    const sourceKey = options.source?.sourceKey ?? `${format.id}:${source}`;
+    const version = options.source?.version ?? (await sourceVersion(format, files, manifests));
     const base = { runId, format: format.id, sourceKey, source, version, files: files.map((f) => f.displayName) };
     endPhase('read');
 

@@ -16,6 +16,10 @@ export interface ImportRequest {
   onProgress?: (message: string) => void;
   threads?: number;
   memoryLimit?: string;
+  /** Run id to use (a worker's run); a new one otherwise. */
+  runId?: string;
+  /** Source identity from a cloud connector (see FocusImportOptions.source). */
+  source?: { sourceKey: string; version: string; sourceId: string };
 }
 
 export type ImportSummary = FocusImportResult & { runId: string };
@@ -65,7 +69,7 @@ export class ImportService {
 
   async import(request: ImportRequest): Promise<ImportSummary> {
     await this.tenants.require(request.tenantId);
-    const runId = newRunId();
+    const runId = request.runId ?? newRunId();
     const strict = request.strictValidation ?? false;
     const result = await importFocusFiles({
       tenantId: request.tenantId,
@@ -78,6 +82,7 @@ export class ImportService {
       onProgress: request.onProgress,
       threads: request.threads,
       memoryLimit: request.memoryLimit,
+      source: request.source,
       state: {
         isUnchanged: (sourceKey, version) => this.states.hasVersion(request.tenantId, sourceKey, version),
         recordImported: ({ sourceKey, version, partition }) =>
