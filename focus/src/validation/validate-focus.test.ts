@@ -89,6 +89,50 @@ describe('validateFocus on a table violating each rule class once', () => {
   });
 });
 
+describe('validateFocus unit price × quantity rules', () => {
+  // [ListUnitPrice, PricingQuantity, ListCost, fails with the default tolerance 0.000001]
+  const cases: Array<[string, string, string, boolean]> = [
+    ['0.096', '24', '2.304', false],
+    ['0.096', '24', '2.304001', false], // difference equals the tolerance
+    ['0.096', '24', '2.304001000000000001', true], // exact path: 1e-18 beyond the tolerance
+    ['0.0000004', '25000000', '10', false], // tiny price, huge quantity: still exact
+    ['0.0000004', '25000000', '10.0001', true],
+    ['0.000000000000000001', '1', '0', false],
+    ['49.999999', '1', '49.999999', false],
+    ['123456.789', '1000', '123456789', false], // cost ≥ 50: rounded path
+    ['123456.789', '1000', '123456789.01', true],
+    ['0.5', '1000000', '500000.000002', true], // quantity beyond the exact bounds
+    ['99999999999999999999', '1000000', '1', false], // product overflows DECIMAL(38,24): not comparable
+  ];
+
+  async function listCostRule(rows: Array<[string, string, string, boolean]>, tolerance?: string) {
+    await conn.run(focusCreateTableSql('prod'));
+    await insertRows(conn, 'prod', rows.map(([price, quantity, cost]) => ({ ...usageRow, ListUnitPrice: price, PricingQuantity: quantity, ListCost: cost })));
+    const report = await validateFocus(conn, 'prod', { sampleLimit: 20, ...(tolerance ? { amountTolerance: tolerance } : {}) });
+    const rule = report.rules.find((r) => r.id === 'ListCost-C-009-C');
+    const failedCosts = ((rule?.samples ?? []) as Array<{ ListCost: string }>).map((s) => s.ListCost).sort();
+    const expected = rows.filter((c) => c[3]).map(([, , cost]) => (cost.includes('.') ? cost.padEnd(cost.indexOf('.') + 19, '0') : `${cost}.000000000000000000`));
+    return { rule, failedCosts, expected: expected.sort() };
+  }
+
+  it('decides every magnitude exactly where DECIMAL(38,36) holds it and by 12-decimal rounding beyond', async () => {
+    const { rule, failedCosts, expected } = await listCostRule(cases);
+    expect(rule).toMatchObject({ checked: cases.length, failed: expected.length });
+    expect(failedCosts).toEqual(expected);
+  });
+
+  it('takes the rounded path for a tolerance of 1 or more', async () => {
+    const rows: Array<[string, string, string, boolean]> = [
+      ['0.5', '100', '54', false],
+      ['0.5', '100', '60', true],
+      ['0.5', '100', '44.999999999999', true],
+    ];
+    const { rule, failedCosts, expected } = await listCostRule(rows, '5');
+    expect(rule).toMatchObject({ checked: rows.length, failed: 2 });
+    expect(failedCosts).toEqual(expected);
+  });
+});
+
 describe('validateFocus schema rules', () => {
   it('reports missing columns, wrong types and unprefixed custom columns, and skips rules it cannot evaluate', async () => {
     await conn.run(focusCreateTableSql('shape'));
