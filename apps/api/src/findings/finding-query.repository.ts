@@ -96,6 +96,8 @@ export class FindingQueryRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   async list(tenantId: string, q: FindingQuery): Promise<{ rows: FindingState[]; nextCursor: string | null }> {
+    // Prisma's `contains` becomes LIKE without escaping, so `%` or `_` in the search text would be wildcards.
+    const text = q.text?.replace(/[\\%_]/g, (c) => `\\${c}`);
     const desc = q.sort.startsWith('-');
     const field = SORT_FIELDS[q.sort.replace('-', '') as keyof typeof SORT_FIELDS];
     const where: Prisma.FindingStateWhereInput = {
@@ -109,12 +111,12 @@ export class FindingQueryRepository {
       ...(q.region ? { region: q.region } : {}),
       ...(q.resourceId ? { resourceId: q.resourceId } : {}),
       ...(q.assignee ? { assignee: q.assignee } : {}),
-      ...(q.text
+      ...(text
         ? {
             OR: [
-              { title: { contains: q.text, mode: 'insensitive' } },
-              { resourceId: { contains: q.text, mode: 'insensitive' } },
-              { checkId: { contains: q.text, mode: 'insensitive' } },
+              { title: { contains: text, mode: 'insensitive' } },
+              { resourceId: { contains: text, mode: 'insensitive' } },
+              { checkId: { contains: text, mode: 'insensitive' } },
             ],
           }
         : {}),
