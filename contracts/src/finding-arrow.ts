@@ -120,6 +120,8 @@ const utf8 = new TextEncoder();
 
 /** Utf8 column buffers: byte offsets and bytes of the concatenated UTF-8 text. */
 function utf8Buffers(values: ReadonlyArray<string>): { valueOffsets: Int32Array; data: Uint8Array } {
+  const repeated = sameValue(values);
+  if (repeated !== undefined) return repeatedUtf8(repeated, values.length);
   const valueOffsets = new Int32Array(values.length + 1);
   let chars = 0;
   for (let i = 0; i < values.length; i++) {
@@ -141,6 +143,32 @@ function utf8Buffers(values: ReadonlyArray<string>): { valueOffsets: Int32Array;
     valueOffsets[i + 1] = bytes;
   }
   return { valueOffsets, data: data.subarray(0, bytes) };
+}
+
+/** The value every entry has, when there are at least two entries and they are all equal. */
+function sameValue(values: ReadonlyArray<string>): string | undefined {
+  const first = values[0];
+  if (values.length < 2 || first === undefined) return undefined;
+  for (let i = 1; i < values.length; i++) if (values[i] !== first) return undefined;
+  return first;
+}
+
+/**
+ * Buffers of `count` copies of one value, encoded once: most columns of a run (tenant, run, account, check,
+ * version, category, severity, currency...) hold one value, so this skips the join and encode of the whole column.
+ */
+function repeatedUtf8(value: string, count: number): { valueOffsets: Int32Array; data: Uint8Array } {
+  const bytes = utf8.encode(value);
+  if (bytes.length * count > 0x7fffffff) throw new RangeError('findings column exceeds 2 GiB of UTF-8 text');
+  const data = new Uint8Array(bytes.length * count);
+  const valueOffsets = new Int32Array(count + 1);
+  if (bytes.length > 0) {
+    data.set(bytes, 0);
+    // Doubling copies: log2(count) memmoves instead of one set per row.
+    for (let filled = bytes.length; filled < data.length; filled *= 2) data.copyWithin(filled, 0, Math.min(filled, data.length - filled));
+  }
+  for (let i = 1; i <= count; i++) valueOffsets[i] = i * bytes.length;
+  return { valueOffsets, data };
 }
 
 function validityBitmap(valid: ReadonlyArray<boolean>, nullCount: number): Uint8Array | undefined {
@@ -169,13 +197,74 @@ function moneyValue(text: string, where: string): bigint {
  * Arrow buffers (no per-value builders), since this runs over every finding of a run.
  */
 export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Table {
+  return new Table(findingArrowSchema, [findingsToRecordBatch(records)]);
+}
+
+/**
+ * One Arrow record batch of `records` with exactly `findingArrowSchema`; the batch holds only column buffers
+ * (typed arrays), so a writer can keep batches of many runs without keeping their record objects alive.
+ */
+export function findingsToRecordBatch(records: ReadonlyArray<FindingRecord>): RecordBatch {
+  return findingColumnsToRecordBatch(findingColumnsOfRecords(records));
+}
+
+/** A Utf8 column before encoding: nulls are '' in `values` with `valid[i] === false` (nullable columns only). */
+export interface TextColumnValues {
+  values: string[];
+  valid?: boolean[];
+  nullCount: number;
+}
+
+export type FindingTextColumn = (typeof TEXT_COLUMNS)[number];
+
+/**
+ * Checked column values of one batch, the step between findings and Arrow buffers. Built from storage records
+ * (`findingColumnsOfRecords`) or straight from validated wire findings (`castFindingsToBatch`); either way
+ * `findingColumnsToRecordBatch` turns them into the same buffers.
+ */
+export interface FindingColumns {
+  length: number;
+  text: Record<FindingTextColumn, TextColumnValues>;
+  /** Days since the epoch (Arrow DateDay). */
+  runDays: Int32Array;
+  /** Epoch milliseconds. */
+  observedAt: BigInt64Array;
+  /** Scaled by 10^6 (DECIMAL(18,6)). */
+  savings: BigInt64Array;
+  /** Scaled by 10^6; 0 where `observedCostValid[i]` is false. */
+  observedCost: BigInt64Array;
+  observedCostValid: boolean[];
+  observedCostNulls: number;
+  /** Map entries: row i owns entries tagOffsets[i] .. tagOffsets[i + 1], keys sorted. */
+  tagOffsets: Int32Array;
+  tagKeys: string[];
+  tagValues: string[];
+}
+
+const NULLABLE_TEXT: ReadonlySet<string> = new Set(findingArrowSchema.fields.filter((f) => f.nullable && DataType.isUtf8(f.type)).map((f) => f.name));
+
+function fieldType(name: string): DataType {
+  const field = findingArrowSchema.fields.find((f) => f.name === name);
+  if (!field) throw new Error(`internal: no column ${name} in findingArrowSchema`);
+  return field.type;
+}
+
+/** UTC day number of 'YYYY-MM-DD' (checked), for the run_date column. */
+export function runDayNumber(day: string, where: string): number {
+  return dayNumber(day, where);
+}
+
+/** Tag map entries in key order (sorted entries make files byte-for-byte reproducible for the same findings). */
+export function sortedTagKeys(tags: Record<string, string>): string[] {
+  const keys = Object.keys(tags);
+  if (keys.length > 1) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return keys;
+}
+
+/** Column values of storage records; values are checked on the way in and a bad one throws naming the record and column. */
+export function findingColumnsOfRecords(records: ReadonlyArray<FindingRecord>): FindingColumns {
   const where = (index: number, column: string) => `finding record ${index} (resource_id ${JSON.stringify(records[index]?.resource_id)}) column ${column}`;
   const length = records.length;
-  const fieldType = (name: string): DataType => {
-    const field = findingArrowSchema.fields.find((f) => f.name === name);
-    if (!field) throw new Error(`internal: no column ${name} in findingArrowSchema`);
-    return field.type;
-  };
 
   // One pass reads every text field with a fixed property name (fast, monomorphic loads); the
   // per-column loops below then validate in the same column order as before.
@@ -227,7 +316,8 @@ export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Tab
     }
   }
 
-  const textColumn = (column: StringKey, nullable: boolean): Data => {
+  const textColumn = (column: FindingTextColumn): TextColumnValues => {
+    const nullable = NULLABLE_TEXT.has(column);
     const source = col(column);
     const values = new Array<string>(length);
     const valid = nullable ? new Array<boolean>(length) : undefined;
@@ -244,12 +334,11 @@ export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Tab
       values[index] = value;
       if (valid) valid[index] = true;
     }
-    return utf8Data(fieldType(column), values, valid, nullCount);
+    return valid ? { values, valid, nullCount } : { values, nullCount };
   };
 
-  const moneyColumn = (column: 'estimated_monthly_savings' | 'observed_monthly_cost', nullable: boolean): Data => {
-    // Decimal128 little-endian: each value is a sign-extended int64 pair (DECIMAL(18,6) fits 64 bits).
-    const words = new BigInt64Array(length * 2);
+  const moneyColumn = (column: 'estimated_monthly_savings' | 'observed_monthly_cost', nullable: boolean) => {
+    const scaled = new BigInt64Array(length);
     const valid = new Array<boolean>(length);
     let nullCount = 0;
     for (let index = 0; index < length; index++) {
@@ -260,21 +349,13 @@ export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Tab
         continue;
       }
       if (typeof value !== 'string') throw new TypeError(`${where(index, column)}: expected decimal text, got ${value === null ? 'null' : typeof value}`);
-      const scaled = moneyValue(value, where(index, column));
-      words[index * 2] = scaled;
-      words[index * 2 + 1] = scaled < 0n ? -1n : 0n;
+      scaled[index] = moneyValue(value, where(index, column));
       valid[index] = true;
     }
-    return makeData({
-      type: fieldType(column) as Decimal,
-      length,
-      nullCount,
-      nullBitmap: validityBitmap(valid, nullCount),
-      data: new Uint32Array(words.buffer, words.byteOffset, length * 4),
-    });
+    return { scaled, valid, nullCount };
   };
 
-  const runDates = new Int32Array(length);
+  const runDays = new Int32Array(length);
   let lastDay = '';
   let lastDayNumber = 0;
   for (let index = 0; index < length; index++) {
@@ -284,7 +365,7 @@ export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Tab
       lastDayNumber = dayNumber(day, where(index, 'run_date'));
       lastDay = day;
     }
-    runDates[index] = lastDayNumber;
+    runDays[index] = lastDayNumber;
   }
   const observedAt = new BigInt64Array(length);
   for (let index = 0; index < length; index++) {
@@ -300,10 +381,7 @@ export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Tab
   for (let index = 0; index < length; index++) {
     const tags = records[index]!.tags;
     if (tags === null || typeof tags !== 'object') throw new TypeError(`${where(index, 'tags')}: expected an object of strings`);
-    // Sorted entries make files byte-for-byte reproducible for the same findings.
-    const keys = Object.keys(tags);
-    if (keys.length > 1) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const key of keys) {
+    for (const key of sortedTagKeys(tags)) {
       const value: unknown = tags[key];
       if (typeof value !== 'string') throw new TypeError(`${where(index, 'tags')}: tag "${key}" must be a string, got ${typeof value}`);
       tagKeys.push(key);
@@ -312,52 +390,80 @@ export function findingsToArrowTable(records: ReadonlyArray<FindingRecord>): Tab
     tagOffsets[index + 1] = tagKeys.length;
   }
 
+  // Checked in schema order, so the first bad value reported is the leftmost one.
+  const text = {} as Record<FindingTextColumn, TextColumnValues>;
+  let savings: ReturnType<typeof moneyColumn> | undefined;
+  let observedCost: ReturnType<typeof moneyColumn> | undefined;
+  for (const field of findingArrowSchema.fields) {
+    if (field.name === 'estimated_monthly_savings') savings = moneyColumn('estimated_monthly_savings', false);
+    else if (field.name === 'observed_monthly_cost') observedCost = moneyColumn('observed_monthly_cost', true);
+    else if (DataType.isUtf8(field.type)) text[field.name as FindingTextColumn] = textColumn(field.name as FindingTextColumn);
+  }
+  if (!savings || !observedCost) throw new Error('internal: money columns missing from findingArrowSchema');
+  return {
+    length,
+    text,
+    runDays,
+    observedAt,
+    savings: savings.scaled,
+    observedCost: observedCost.scaled,
+    observedCostValid: observedCost.valid,
+    observedCostNulls: observedCost.nullCount,
+    tagOffsets,
+    tagKeys,
+    tagValues,
+  };
+}
+
+function moneyData(column: string, length: number, scaled: BigInt64Array, valid: ReadonlyArray<boolean> | undefined, nullCount: number): Data {
+  // Decimal128 little-endian: each value is a sign-extended int64 pair (DECIMAL(18,6) fits 64 bits).
+  const words = new BigInt64Array(length * 2);
+  for (let index = 0; index < length; index++) {
+    if (valid && !valid[index]) continue;
+    const value = scaled[index]!;
+    words[index * 2] = value;
+    words[index * 2 + 1] = value < 0n ? -1n : 0n;
+  }
+  return makeData({
+    type: fieldType(column) as Decimal,
+    length,
+    nullCount,
+    nullBitmap: valid ? validityBitmap(valid, nullCount) : undefined,
+    data: new Uint32Array(words.buffer, words.byteOffset, length * 4),
+  });
+}
+
+/** The record batch of checked column values (see `FindingColumns`). */
+export function findingColumnsToRecordBatch(c: FindingColumns): RecordBatch {
+  const { length } = c;
   const tagsType = fieldType('tags') as Map_;
   const entriesType = tagsType.children[0]!.type as Struct;
   const entries = makeData({
     type: entriesType,
-    length: tagKeys.length,
+    length: c.tagKeys.length,
     nullCount: 0,
-    children: [utf8Data(entriesType.children[0]!.type, tagKeys), utf8Data(entriesType.children[1]!.type, tagValues)],
+    children: [utf8Data(entriesType.children[0]!.type, c.tagKeys), utf8Data(entriesType.children[1]!.type, c.tagValues)],
   });
-
-  const columns: Record<string, Data> = {
-    tenant_id: textColumn('tenant_id', false),
-    run_id: textColumn('run_id', false),
-    run_date: makeData({ type: fieldType('run_date') as DateDay, length, nullCount: 0, data: runDates }),
-    observed_at: makeData({ type: fieldType('observed_at') as Timestamp, length, nullCount: 0, data: observedAt }),
-    fingerprint: textColumn('fingerprint', false),
-    finding_id: textColumn('finding_id', false),
-    provider: textColumn('provider', false),
-    account_id: textColumn('account_id', false),
-    region: textColumn('region', false),
-    resource_type: textColumn('resource_type', false),
-    resource_id: textColumn('resource_id', false),
-    check_id: textColumn('check_id', false),
-    check_version: textColumn('check_version', false),
-    category: textColumn('category', false),
-    severity: textColumn('severity', false),
-    title: textColumn('title', false),
-    recommendation: textColumn('recommendation', false),
-    estimated_monthly_savings: moneyColumn('estimated_monthly_savings', false),
-    currency: textColumn('currency', false),
-    savings_basis: textColumn('savings_basis', false),
-    observed_monthly_cost: moneyColumn('observed_monthly_cost', true),
-    evidence: textColumn('evidence', false),
-    tags: makeData({ type: tagsType, length, nullCount: 0, valueOffsets: tagOffsets, child: entries }),
-    discriminator: textColumn('discriminator', true),
-    exclusion_group: textColumn('exclusion_group', true),
-  };
-  const children = findingArrowSchema.fields.map((field) => {
-    const data = columns[field.name];
-    if (!data) throw new Error(`internal: column ${field.name} was not built`);
-    return data;
+  const children = findingArrowSchema.fields.map((field): Data => {
+    switch (field.name) {
+      case 'run_date':
+        return makeData({ type: field.type as DateDay, length, nullCount: 0, data: c.runDays });
+      case 'observed_at':
+        return makeData({ type: field.type as Timestamp, length, nullCount: 0, data: c.observedAt });
+      case 'estimated_monthly_savings':
+        return moneyData(field.name, length, c.savings, undefined, 0);
+      case 'observed_monthly_cost':
+        return moneyData(field.name, length, c.observedCost, c.observedCostValid, c.observedCostNulls);
+      case 'tags':
+        return makeData({ type: tagsType, length, nullCount: 0, valueOffsets: c.tagOffsets, child: entries });
+      default: {
+        const column = c.text[field.name as FindingTextColumn];
+        if (!column || column.values.length !== length) throw new Error(`internal: column ${field.name} was not built`);
+        return utf8Data(field.type, column.values, column.valid, column.nullCount);
+      }
+    }
   });
-  const batch = new RecordBatch(
-    findingArrowSchema,
-    makeData({ type: new Struct(findingArrowSchema.fields), length, nullCount: 0, children }),
-  );
-  return new Table(findingArrowSchema, [batch]);
+  return new RecordBatch(findingArrowSchema, makeData({ type: new Struct(findingArrowSchema.fields), length, nullCount: 0, children }));
 }
 
 function memberOf<T extends string>(allowed: ReadonlyArray<T>, value: unknown, where: string): T {

@@ -1,4 +1,5 @@
 import { toDecimal18_6 } from './decimal.ts';
+import { quoteJsonString } from './fingerprint.ts';
 import {
   CHECK_ID_PATTERN,
   CURRENCY_PATTERN,
@@ -9,7 +10,6 @@ import {
   SEVERITIES,
   type FindingWire,
 } from './finding.schema.ts';
-import { canonicalJson } from './fingerprint.ts';
 
 /** A wire finding that passed validation, with the work validation already did kept for reuse. */
 export interface ValidatedFinding {
@@ -63,33 +63,59 @@ function plainKeys(value: Record<string, unknown>): string[] | undefined {
   return keys;
 }
 
-function isJsonValue(value: unknown, depth: number): boolean {
+/**
+ * canonicalJson(value) for plain JSON data, built in the same pass that checks it is plain JSON (finite numbers,
+ * plain objects and arrays, no symbols, getters' prototypes or lone surrogates). Undefined for anything else, which
+ * the caller leaves to zod and canonicalJson, so the text is always the one canonicalJson writes.
+ */
+function canonicalJsonValue(value: unknown, depth: number): string | undefined {
   switch (typeof value) {
     case 'string':
+      return quoteJsonString(value);
     case 'boolean':
-      return true;
+      return value ? 'true' : 'false';
     case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      if (value === null) return true;
-      if (depth >= MAX_EVIDENCE_DEPTH) return false;
+      return Number.isFinite(value) ? JSON.stringify(value) : undefined;
+    case 'object': {
+      if (value === null) return 'null';
+      if (depth >= MAX_EVIDENCE_DEPTH) return undefined;
       if (Array.isArray(value)) {
-        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
-        for (let i = 0; i < value.length; i++) if (!isJsonValue(value[i], depth + 1)) return false;
-        return true;
+        if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const item = canonicalJsonValue(value[i], depth + 1);
+          if (item === undefined) return undefined;
+          out += i === 0 ? item : `,${item}`;
+        }
+        return `${out}]`;
       }
-      return isJsonRecord(value, depth + 1);
+      return canonicalJsonRecord(value, depth + 1);
+    }
     default:
-      return false;
+      return undefined;
   }
 }
 
-function isJsonRecord(value: unknown, depth: number): boolean {
-  if (!isPlainObject(value)) return false;
+function canonicalJsonRecord(value: unknown, depth: number): string | undefined {
+  if (!isPlainObject(value)) return undefined;
   const keys = plainKeys(value);
-  if (keys === undefined) return false;
-  for (const key of keys) if (!isJsonValue(value[key], depth)) return false;
-  return true;
+  if (keys === undefined) return undefined;
+  // JCS orders keys by UTF-16 code units, which is what the default sort compares.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const name = quoteJsonString(key);
+    const item = canonicalJsonValue(value[key], depth);
+    if (name === undefined || item === undefined) return undefined;
+    out += `${i === 0 ? '' : ','}${name}:${item}`;
+  }
+  return `${out}}`;
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
@@ -161,7 +187,8 @@ export function validateWireFast(input: Record<string, unknown>): ValidatedFindi
   }
 
   const evidence = input.evidence === undefined ? {} : input.evidence;
-  if (!isJsonRecord(evidence, 0)) return undefined;
+  const evidenceJson = canonicalJsonRecord(evidence, 0);
+  if (evidenceJson === undefined) return undefined;
   const tags = input.tags === undefined ? {} : input.tags;
   if (!isStringRecord(tags)) return undefined;
 
@@ -174,14 +201,6 @@ export function validateWireFast(input: Record<string, unknown>): ValidatedFindi
   if (input.exclusionGroup !== undefined) {
     exclusionGroup = trimmedNonEmpty(input.exclusionGroup);
     if (exclusionGroup === undefined) return undefined;
-  }
-
-  let evidenceJson: string;
-  try {
-    evidenceJson = canonicalJson(evidence);
-  } catch {
-    // e.g. a lone surrogate: zod accepts it and the slow path reports it as an evidence error.
-    return undefined;
   }
 
   const wire: FindingWire = {

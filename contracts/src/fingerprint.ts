@@ -38,24 +38,58 @@ const CASE_SENSITIVE = ['accountId', 'resourceId'] as const;
 interface WellFormed {
   isWellFormed(): boolean;
 }
-const IDENTITY_KEYS_SORTED = ['accountId', 'checkId', 'discriminator', 'provider', 'region', 'resourceId', 'resourceType', 'tenantId'] as const;
+
+function identityPart(parts: IdentityParts, key: (typeof CASE_INSENSITIVE)[number] | (typeof CASE_SENSITIVE)[number], lower: boolean): string {
+  const value: unknown = parts[key];
+  if (typeof value !== 'string') throw new TypeError(`identity part "${key}" must be a non-empty string, got ${typeof value}`);
+  const trimmed = value.trim();
+  if (trimmed === '') throw new TypeError(`identity part "${key}" must be a non-empty string, got ${value === '' ? 'an empty string' : 'string'}`);
+  return lower ? trimmed.toLowerCase() : trimmed;
+}
 
 /** Normalized identity parts: all trimmed, case-insensitive parts lower-cased, absent discriminator ''. */
 export function normalizeIdentity(parts: IdentityParts): Required<{ [K in keyof IdentityParts]: string }> {
-  const out: Record<string, string> = {};
-  for (const key of [...CASE_INSENSITIVE, ...CASE_SENSITIVE]) {
-    const value: unknown = parts[key];
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw new TypeError(`identity part "${key}" must be a non-empty string, got ${value === '' ? 'an empty string' : typeof value}`);
-    }
-    out[key] = CASE_INSENSITIVE.includes(key as (typeof CASE_INSENSITIVE)[number]) ? value.trim().toLowerCase() : value.trim();
-  }
+  // Checked in this order (case-insensitive parts first) so the first bad part named in an error is stable.
+  const tenantId = identityPart(parts, 'tenantId', true);
+  const provider = identityPart(parts, 'provider', true);
+  const region = identityPart(parts, 'region', true);
+  const resourceType = identityPart(parts, 'resourceType', true);
+  const checkId = identityPart(parts, 'checkId', true);
+  const accountId = identityPart(parts, 'accountId', false);
+  const resourceId = identityPart(parts, 'resourceId', false);
   const discriminator: unknown = parts.discriminator;
   if (discriminator !== undefined && discriminator !== null && typeof discriminator !== 'string') {
     throw new TypeError(`identity part "discriminator" must be a string when given, got ${typeof discriminator}`);
   }
-  out.discriminator = typeof discriminator === 'string' ? discriminator.trim() : '';
-  return out as Required<{ [K in keyof IdentityParts]: string }>;
+  return {
+    tenantId,
+    provider,
+    accountId,
+    region,
+    resourceType,
+    resourceId,
+    checkId,
+    discriminator: typeof discriminator === 'string' ? discriminator.trim() : '',
+  };
+}
+
+// Characters JSON.stringify escapes (quote, backslash, controls) and surrogates, which need the well-formedness check.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * JSON.stringify(text), as canonicalJson writes a string, or undefined for text with a lone surrogate (which
+ * canonicalJson refuses). Plain text, the common case, is quoted without a call into the JSON serializer.
+ */
+export function quoteJsonString(text: string): string | undefined {
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
+  if (!(text as unknown as WellFormed).isWellFormed()) return undefined;
+  return JSON.stringify(text);
+}
+
+function identityValue(value: string): string {
+  const quoted = quoteJsonString(value);
+  if (quoted === undefined) throw new Error('Lone surrogate is not allowed');
+  return quoted;
 }
 
 /** Canonical JSON of exactly the normalized identity parts. */
@@ -64,14 +98,11 @@ export function canonicalIdentity(parts: IdentityParts): string {
   // Same text canonicalJson produces for this flat all-string object (keys in UTF-16 order, strings
   // as JSON.stringify writes them, lone surrogates refused with canonicalize's message), built
   // directly because it runs once per finding.
-  let out = '{';
-  for (let i = 0; i < IDENTITY_KEYS_SORTED.length; i++) {
-    const key = IDENTITY_KEYS_SORTED[i]!;
-    const value = n[key];
-    if (!(value as unknown as WellFormed).isWellFormed()) throw new Error('Lone surrogate is not allowed');
-    out += `${i === 0 ? '' : ','}"${key}":${JSON.stringify(value)}`;
-  }
-  return `${out}}`;
+  return (
+    `{"accountId":${identityValue(n.accountId)},"checkId":${identityValue(n.checkId)},"discriminator":${identityValue(n.discriminator)}` +
+    `,"provider":${identityValue(n.provider)},"region":${identityValue(n.region)},"resourceId":${identityValue(n.resourceId)}` +
+    `,"resourceType":${identityValue(n.resourceType)},"tenantId":${identityValue(n.tenantId)}}`
+  );
 }
 
 function sha256Hex(text: string): string {
