@@ -50,3 +50,13 @@ export * from './api-keys/api-key.service.ts';
 export * from './admin/audit-log.repository.ts';
 export * from './admin/admin.service.ts';
 export { ApiError, type ApiErrorBody, type ApiErrorCode } from './common/api-error.ts';
+// Cloud accounts, secrets and billing connectors (issue 5)
+export * from './secrets/secret-box.ts';
+export * from './secrets/redact.ts';
+export * from './accounts/cloud-account-options.ts';
+export * from './accounts/cloud-account.service.ts';
+export { CloudAccountRepository } from './accounts/cloud-account.repository.ts';
+export * from './connectors/billing-connector.ts';
+export * from './connectors/connector-registry.ts';
+export * from './connectors/connector-import.service.ts';
+export * from './connectors/aws/aws-s3-billing.connector.ts';

@@ -96,3 +96,17 @@ export class ConnectorTransientError extends Error {
     this.name = 'ConnectorTransientError';
   }
 }
+
+/**
+ * The export is not what the account says or is incomplete (no manifest, a listed file missing or of the wrong
+ * size/checksum, a manifest pointing at another bucket). The message names the object; the run fails without retrying
+ * at once, and the next scheduled run looks again.
+ */
+export class ConnectorExportError extends Error {
+  readonly code = 'CONNECTOR_EXPORT';
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConnectorExportError';
+  }
+}

@@ -1,4 +1,5 @@
 import type { CloudProvider } from '../generated/prisma/client.ts';
+import { AwsS3BillingConnector } from './aws/aws-s3-billing.connector.ts';
 import type { BillingConnector } from './billing-connector.ts';
 
 /** An account whose provider has no registered connector: a configuration problem, never retried. */
@@ -38,5 +39,6 @@ export class ConnectorRegistry {
 /** The connectors the CLI, the API and the workers use. One line per provider. */
 export function defaultConnectorRegistry(): ConnectorRegistry {
   const registry = new ConnectorRegistry();
+  registry.register(new AwsS3BillingConnector());
   return registry;
 }

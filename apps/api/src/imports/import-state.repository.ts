@@ -23,6 +23,15 @@ export class ImportStateRepository {
     return found !== null;
   }
 
+  /** The recorded version of one (source, billing period), or null when it was never imported. */
+  async find(tenantId: string, sourceKey: string, billingPeriod: string): Promise<{ version: string; rowCount: number; currencySummary: ImportStateRecord['currencySummary'] } | null> {
+    const found = await this.prisma.importState.findUnique({
+      where: { tenantId_sourceKey_billingPeriod: { tenantId, sourceKey, billingPeriod } },
+      select: { version: true, rowCount: true, currencySummary: true },
+    });
+    return found ? { version: found.version, rowCount: found.rowCount, currencySummary: found.currencySummary as ImportStateRecord['currencySummary'] } : null;
+  }
+
   async upsert(record: ImportStateRecord): Promise<void> {
     const data = {
       provider: record.provider,
