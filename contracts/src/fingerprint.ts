@@ -30,16 +30,16 @@ export interface IdentityParts {
   discriminator?: string | null;
 }
 
-const CASE_INSENSITIVE = ['tenantId', 'provider', 'region', 'resourceType', 'checkId'] as const;
+type CaseInsensitivePart = 'tenantId' | 'provider' | 'region' | 'resourceType' | 'checkId';
 // AWS ARNs/ids and other provider ids are case-sensitive: trimmed only.
-const CASE_SENSITIVE = ['accountId', 'resourceId'] as const;
+type CaseSensitivePart = 'accountId' | 'resourceId';
 
 // String.prototype.isWellFormed (ES2024, Node 20+) is not in the ES2023 lib typings.
 interface WellFormed {
   isWellFormed(): boolean;
 }
 
-function identityPart(parts: IdentityParts, key: (typeof CASE_INSENSITIVE)[number] | (typeof CASE_SENSITIVE)[number], lower: boolean): string {
+function identityPart(parts: IdentityParts, key: CaseInsensitivePart | CaseSensitivePart, lower: boolean): string {
   const value: unknown = parts[key];
   if (typeof value !== 'string') throw new TypeError(`identity part "${key}" must be a non-empty string, got ${typeof value}`);
   const trimmed = value.trim();
@@ -74,6 +74,7 @@ export function normalizeIdentity(parts: IdentityParts): Required<{ [K in keyof 
 }
 
 // Characters JSON.stringify escapes (quote, backslash, controls) and surrogates, which need the well-formedness check.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON.stringify escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
