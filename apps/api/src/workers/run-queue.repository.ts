@@ -2,6 +2,7 @@ import { parseTenantId } from '@openfinops/tenants';
 import { Prisma, type JobKind, type PrismaClient, type Run } from '../generated/prisma/client.ts';
 import {
   type CreateRunInput,
+  InvalidRunInputError,
   RUN_KINDS,
   RunNotFoundError,
   RunRepository,
@@ -88,6 +89,7 @@ export class RunQueueRepository {
   /** enqueue() inside the caller's transaction (schedule slots, the check that follows an import). */
   static async enqueueIn(tx: Tx, tenantId: string, input: EnqueueInput): Promise<EnqueueResult> {
     const tenant = parseTenantId(tenantId);
+    if (input.cloudAccountId) await RunQueueRepository.assertAccountOf(tx, tenant, input.cloudAccountId);
     const lockName = `finops:enqueue:${tenant}:${input.kind}`;
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${lockName})::bigint)`;
     const existing = await tx.run.findFirst({
@@ -104,6 +106,14 @@ export class RunQueueRepository {
     // RunRepository only uses model delegates, which a transaction client has.
     const run = await new RunRepository(tx as unknown as PrismaClient).create(tenant, { ...input, status: 'queued' });
     return { run, created: true };
+  }
+
+  /** The foreign key alone would accept another tenant's account. */
+  static async assertAccountOf(tx: Tx | PrismaClient, tenantId: string, cloudAccountId: string): Promise<void> {
+    const account = await tx.cloudAccount.findFirst({ where: { id: cloudAccountId, tenantId }, select: { id: true } });
+    if (!account) {
+      throw new InvalidRunInputError('cloudAccountId', `tenant ${JSON.stringify(tenantId)} has no cloud account ${JSON.stringify(cloudAccountId)}`);
+    }
   }
 
   /**

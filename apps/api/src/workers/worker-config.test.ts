@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { loadWorkerConfig, parseDurationMs } from './worker-config.ts';
+
+describe('loadWorkerConfig', () => {
+  it('has defaults: 60s lease, heartbeat a quarter of it, scheduler on', () => {
+    expect(loadWorkerConfig({})).toMatchObject({
+      concurrency: 2,
+      leaseMs: 60_000,
+      heartbeatMs: 15_000,
+      pollMs: 2_000,
+      scheduler: true,
+      backoff: { baseMs: 30_000, maxMs: 1_800_000 },
+    });
+  });
+
+  it('reads durations with units and the concurrency override', () => {
+    const c = loadWorkerConfig({ FINOPS_WORKER_LEASE: '1500ms', FINOPS_WORKER_POLL: '100ms', FINOPS_SCHEDULER: 'off', FINOPS_WORKER_CONCURRENCY: '3' }, { concurrency: 5 });
+    expect(c).toMatchObject({ leaseMs: 1500, heartbeatMs: 375, pollMs: 100, scheduler: false, concurrency: 5 });
+    expect(parseDurationMs('2m')).toBe(120_000);
+  });
+
+  it('names the variable at fault', () => {
+    expect(() => loadWorkerConfig({ FINOPS_WORKER_LEASE: '10 parsecs' })).toThrow(/FINOPS_WORKER_LEASE expected a duration/);
+    expect(() => loadWorkerConfig({ FINOPS_WORKER_LEASE: '1s', FINOPS_WORKER_HEARTBEAT: '2s' })).toThrow(/FINOPS_WORKER_HEARTBEAT .* must be shorter/);
+    expect(() => loadWorkerConfig({ FINOPS_WORKER_CONCURRENCY: '0' })).toThrow(/FINOPS_WORKER_CONCURRENCY must be a whole number >= 1/);
+    expect(() => loadWorkerConfig({ FINOPS_SCHEDULER: 'maybe' })).toThrow(/FINOPS_SCHEDULER must be on or off/);
+  });
+});
