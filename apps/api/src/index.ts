@@ -60,3 +60,18 @@ export * from './connectors/billing-connector.ts';
 export * from './connectors/connector-registry.ts';
 export * from './connectors/connector-import.service.ts';
 export * from './connectors/aws/aws-s3-billing.connector.ts';
+// Scheduler, run queue and workers (apps/api/src/scheduler, runs, workers)
+export * from './runs/run.service.ts';
+export * from './runs/run-log.repository.ts';
+export * from './scheduler/cron.ts';
+export * from './scheduler/schedule.repository.ts';
+export * from './scheduler/schedule.service.ts';
+export * from './scheduler/scheduler.service.ts';
+export * from './workers/backoff.ts';
+export * from './workers/job-handlers.ts';
+export * from './workers/default-job-handlers.ts';
+export * from './workers/run-logger.ts';
+export * from './workers/run-queue.repository.ts';
+export * from './workers/worker-config.ts';
+export * from './workers/worker-runtime.ts';
+export * from './workers/worker.service.ts';
