@@ -1,11 +1,23 @@
 import { type Command } from 'commander';
-import { ImportService, openStore, storeOptionsFromEnv, type ImportSummary } from '@openfinops/api';
+import {
+  CloudAccountService,
+  ConnectorImportError,
+  type ConnectorImportReport,
+  ConnectorImportService,
+  defaultConnectorRegistry,
+  ImportService,
+  openStore,
+  secretBoxFromEnv,
+  storeOptionsFromEnv,
+  type ImportSummary,
+} from '@openfinops/api';
 import { knownFormatIds } from '@openfinops/focus';
 import { LakeLayout, parseTenantId, resolveDataDir } from '@openfinops/tenants';
 import { CliError, Progress, printJson, printTable } from '../cli-output.ts';
 
 interface ImportOptions {
-  tenant: string;
+  /** Required; checked in the action because `import run` shares the flag (commander hands it to this command). */
+  tenant?: string;
   format: string;
   json?: boolean;
   strict?: boolean;
@@ -55,19 +67,81 @@ export function importSummaryJson(s: ImportSummary): object {
   };
 }
 
+interface ImportRunOptions {
+  tenant?: string;
+  account?: string;
+  json?: boolean;
+}
+
+function requireTenant(tenant: string | undefined): string {
+  if (tenant === undefined) throw new CliError("required option '--tenant <id>' not specified");
+  return parseTenantId(tenant);
+}
+
+/** `import run`: the connector import the scheduler runs, once, for one account or every active account of the tenant. */
+async function runConnectorImports(opts: ImportRunOptions): Promise<void> {
+  const tenantId = requireTenant(opts.tenant);
+  const progress = new Progress(Boolean(process.stderr.isTTY));
+  const store = await openStore(storeOptionsFromEnv());
+  const reports: ConnectorImportReport[] = [];
+  const failures: string[] = [];
+  try {
+    await store.assertMigrated();
+    const dataDir = resolveDataDir();
+    const secrets = secretBoxFromEnv(process.env, dataDir);
+    const registry = defaultConnectorRegistry();
+    const service = new ConnectorImportService(store, new LakeLayout(dataDir), secrets, registry);
+    const accounts = opts.account
+      ? [opts.account]
+      : (await new CloudAccountService(store, secrets, registry).list(tenantId)).filter((a) => a.status === 'active').map((a) => a.id);
+    if (accounts.length === 0) throw new CliError(`Tenant ${tenantId} has no active cloud account: add one with \`finops account add\``);
+    for (const accountId of accounts) {
+      try {
+        reports.push(await service.importAccount(tenantId, accountId, { onProgress: (m) => progress.update(`${accountId}: ${m}`) }));
+      } catch (err) {
+        // Other accounts still run; the partial report of a failed account is printed with the others.
+        if (err instanceof ConnectorImportError) reports.push(err.report);
+        failures.push(`${accountId}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  } finally {
+    progress.done();
+    await store.close();
+  }
+  if (opts.json) {
+    printJson({ tenantId, accounts: reports, failures });
+  } else {
+    const rows = reports.flatMap((r) =>
+      r.periods.map((p) => [
+        r.accountId,
+        p.billingPeriod,
+        p.status,
+        p.rows,
+        p.totals.map((t) => `${t.billedCost} ${t.currency}`).join('\n'),
+        p.error ?? '',
+      ]),
+    );
+    if (rows.length > 0) printTable(['Account', 'Billing period', 'Status', 'Rows', 'BilledCost', 'Error'], rows);
+    for (const r of reports) {
+      process.stdout.write(`${r.accountId} (${r.provider}): ${r.imported} imported, ${r.skipped} skipped, ${r.failed} failed in ${r.durationMs} ms\n`);
+    }
+  }
+  if (failures.length > 0) throw new CliError(`Import failed for ${failures.length} account(s): ${failures.join('; ')}`);
+}
+
 export function addImportCommand(program: Command): void {
-  program
+  const importCommand = program
     .command('import')
     .description('Import billing exports (AWS CUR 1.0/2.0, AWS FOCUS, FOCUS 1.0-1.2, Azure, GCP billing export, …) into a tenant\'s FOCUS 1.2 lake')
     .argument('<paths...>', 'files or directories (CSV, CSV.gz, CSV.zip, parquet, NDJSON/JSONL/JSON (.gz), or a folder with a CUR manifest)')
-    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--tenant <id>', 'tenant id (required)')
     .option('--format <id>', `auto, or one of: ${knownFormatIds().join(', ')}`, 'auto')
     .option('--strict', 'fail when the converted rows break an error-level FOCUS rule')
     .option('--json', 'print the summary as JSON')
     .option('--threads <n>', 'DuckDB threads for this import (default 2)')
     .option('--memory-limit <size>', 'DuckDB memory limit for this import, e.g. 400MB (default), 1GB')
     .action(async (paths: string[], opts: ImportOptions) => {
-      const tenantId = parseTenantId(opts.tenant);
+      const tenantId = requireTenant(opts.tenant);
       const threads = parseThreads(opts.threads);
       const memoryLimit = parseMemoryLimit(opts.memoryLimit);
       if (opts.format !== 'auto' && !knownFormatIds().includes(opts.format)) {
@@ -110,5 +184,16 @@ export function addImportCommand(program: Command): void {
           (v ? `; FOCUS validation: ${v.valid ? 'passed' : 'FAILED'} (${v.errors} error rule(s), ${v.warnings} warning rule(s))` : '') +
           '\n',
       );
+    });
+
+  importCommand
+    .command('run')
+    .description('Run the cloud connector import once (what the scheduler does): per billing period skipped/imported, rows, BilledCost')
+    .option('--tenant <id>', 'tenant id (required)')
+    .option('--account <id>', 'one cloud account (default: every active account of the tenant)')
+    .option('--json', 'print the per-account reports as JSON')
+    .action(async (_opts: ImportRunOptions, cmd: Command) => {
+      // Flags shared with `finops import` are parsed by the parent command; optsWithGlobals merges both.
+      await runConnectorImports(cmd.optsWithGlobals<ImportRunOptions>());
     });
 }

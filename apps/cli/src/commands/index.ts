@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { addAccountCommand } from './account.command.ts';
 import { addCheckCommand } from './check.command.ts';
 import { addCheckerCommand } from './checker.command.ts';
 import { addDbCommand } from './db.command.ts';
@@ -13,6 +14,7 @@ import { addUserCommand } from './user.command.ts';
 
 /** Each command group lives in its own `<name>.command.ts` and is registered here. */
 export function registerCommands(program: Command): void {
+  addAccountCommand(program);
   addCheckCommand(program);
   addCheckerCommand(program);
   addDbCommand(program);
