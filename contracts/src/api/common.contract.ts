@@ -9,8 +9,15 @@ export const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected yy
 /** Timestamps are ISO 8601 strings in UTC on the wire. */
 export const isoTimestamp = z.string();
 
+/** Control characters (NUL above all: PostgreSQL refuses it in text) never reach a query or a stored row. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+
+/** Free text for stored fields (reasons, names): bounded, trimmed, no control characters. */
+export const safeText = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL, 'control characters are not allowed');
+
 /** Filter values: bounded, trimmed; anything else is a 400 before any query is built. */
-export const filterValue = z.string().trim().min(1).max(200);
+export const filterValue = safeText(200);
 
 export const apiErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),

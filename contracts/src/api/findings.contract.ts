@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FINDING_STATUSES } from '../finding.schema.ts';
-import { decimalString, filterValue, isoTimestamp } from './common.contract.ts';
+import { decimalString, filterValue, isoTimestamp, safeText } from './common.contract.ts';
 
 /** Sort keys the API accepts (`-` = descending). */
 export const FINDING_SORT_KEYS = ['-savings', 'savings', '-lastSeenAt', 'lastSeenAt', '-firstSeenAt', 'firstSeenAt', 'title', '-title'] as const;
@@ -26,7 +26,7 @@ export const findingsListQuery = z
   .object({
     ...findingFilterShape,
     limit: z.coerce.number().int().min(1).max(FINDINGS_PAGE_MAX).default(50),
-    cursor: z.string().min(1).max(2000).optional(),
+    cursor: z.string().min(1).max(2000).regex(/^[A-Za-z0-9_-]+$/, 'not a cursor').optional(),
   })
   .strict();
 export type FindingsListQuery = z.infer<typeof findingsListQuery>;
@@ -40,13 +40,13 @@ export const patchFindingBody = z.discriminatedUnion('action', [
   z
     .object({
       action: z.literal('suppress'),
-      reason: z.string().trim().min(1).max(1000),
+      reason: safeText(1000),
       until: z.iso.datetime({ offset: true }).optional(),
     })
     .strict(),
   z.object({ action: z.literal('reopen') }).strict(),
   /** `assignee: null` clears the assignment. */
-  z.object({ action: z.literal('assign'), assignee: z.string().trim().min(1).max(254).nullable() }).strict(),
+  z.object({ action: z.literal('assign'), assignee: safeText(254).nullable() }).strict(),
 ]);
 export type PatchFindingBody = z.infer<typeof patchFindingBody>;
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { safeText } from '@openfinops/contracts';
 import { z } from 'zod';
 import { PlatformAdmin } from '../auth/access.decorators.ts';
 import { actorOf, type AuthenticatedRequestFields } from '../auth/principal.ts';
@@ -9,7 +10,7 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe.ts';
 import { memberRoleSchema } from '../users/user.service.ts';
 import { AdminService } from './admin.service.ts';
 
-const createTenantSchema = z.object({ id: z.string().min(1).max(63), name: z.string().min(1).max(200) }).strict();
+const createTenantSchema = z.object({ id: z.string().min(1).max(63), name: safeText(200) }).strict();
 const addMemberSchema = z.object({ email: z.email().max(254), role: memberRoleSchema }).strict();
 
 type Req_ = Request & AuthenticatedRequestFields;

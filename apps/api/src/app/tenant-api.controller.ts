@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { safeText } from '@openfinops/contracts';
 import { z } from 'zod';
 import { ADMIN_AND_UP, ANY_MEMBER, Roles } from '../auth/access.decorators.ts';
 import { actorOf, type AuthenticatedRequestFields } from '../auth/principal.ts';
@@ -17,7 +18,7 @@ import { MEMBERSHIP_REPOSITORY } from '../auth/tenant-access.guard.ts';
 export const RUN_REPOSITORY = Symbol('RunRepository');
 export const API_KEY_REPOSITORY = Symbol('ApiKeyRepository');
 
-const createKeySchema = z.object({ name: z.string().trim().min(1).max(100), role: memberRoleSchema }).strict();
+const createKeySchema = z.object({ name: safeText(100), role: memberRoleSchema }).strict();
 
 const runsQuerySchema = z
   .object({
