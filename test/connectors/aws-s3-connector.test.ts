@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,13 @@ describeStores('AWS S3 connector import through ConnectorImportService', (suite)
   });
 
   it('unchanged periods are skipped without downloading a data file', async () => {
+    // A run dir left by a killed process two days ago goes; a fresh one (another run in flight) stays.
+    const abandoned = path.join(layout.stagingDir(TENANT), 'connector-run_abandoned');
+    const inFlight = path.join(layout.stagingDir(TENANT), 'connector-run_inflight');
+    await mkdir(abandoned, { recursive: true });
+    await mkdir(inFlight, { recursive: true });
+    const twoDaysAgo = new Date(Date.now() - 48 * 3600_000);
+    await utimes(abandoned, twoDaysAgo, twoDaysAgo);
     const before = fake.requests.length;
     const report = await imports.importAccount(TENANT, accountId, { now: NOW });
     expect(report.periods.map((p) => [p.billingPeriod, p.status, p.rows, p.totals[0]?.billedCost])).toEqual([
@@ -122,6 +129,8 @@ describeStores('AWS S3 connector import through ConnectorImportService', (suite)
     const during = fake.requests.slice(before).filter((r) => r.method === 'GET' && !r.query.has('list-type'));
     expect(during.map((r) => r.path).every((p) => p.endsWith('-Manifest.json'))).toBe(true);
     expect(during.length).toBe(2);
+    expect(await readdir(layout.stagingDir(TENANT))).toEqual(['connector-run_inflight']);
+    await rm(inFlight, { recursive: true });
   });
 
   it('a restated month (new assemblyId, different files) replaces its partition: no duplicated rows', async () => {

@@ -4,7 +4,7 @@
  * period into a fresh directory under the tenant's staging root → ImportService (convert, validate, reconcile,
  * swap the period's partition) → remove the staging directory.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type LakeLayout, partitionValues } from '@openfinops/tenants';
 import { CloudAccountService, redactingLogger } from '../accounts/cloud-account.service.ts';
@@ -101,6 +101,18 @@ function stopsTheRun(err: unknown): boolean {
   return err instanceof ConnectorAuthError || err instanceof ConnectorTransientError || (err instanceof Error && err.name === 'AbortError');
 }
 
+/** A run's staging dir older than this belongs to a process that died (kill -9, power loss); imports never take so long. */
+const ABANDONED_RUN_DIR_MS = 24 * 3600_000;
+
+async function removeAbandonedRunDirs(stagingRoot: string): Promise<void> {
+  for (const name of await readdir(stagingRoot).catch(() => [] as string[])) {
+    if (!name.startsWith('connector-')) continue;
+    const dir = path.join(stagingRoot, name);
+    const info = await stat(dir).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > ABANDONED_RUN_DIR_MS) await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export class ConnectorImportService {
   private readonly accounts: CloudAccountService;
   private readonly imports: ImportService;
@@ -132,6 +144,7 @@ export class ConnectorImportService {
     const report: ConnectorImportReport = { tenantId, accountId, provider: account.provider, runId, periods: [], imported: 0, skipped: 0, failed: 0, durationMs: 0 };
     const ctx: ConnectorContext = { account, stagingDir: runDir, now, log, signal: opts.signal };
     try {
+      await removeAbandonedRunDirs(this.layout.stagingDir(tenantId));
       await mkdir(runDir, { recursive: true });
       progress(`Discovering ${account.provider} billing periods`);
       const periods = await connector.discover(ctx);
@@ -211,6 +224,10 @@ export class ConnectorImportService {
       source: { sourceKey, version: period.version, sourceId: externalId },
       onProgress: (m) => progress(`${period.billingPeriod}: ${m}`),
     });
+    if (summary.status === 'skipped') {
+      // The FOCUS import found this exact version already recorded (another period of the same delivery).
+      return { status: 'skipped', rows: 0, totals: [], files: staged.files.length, bytes: staged.bytes };
+    }
     const own = summary.totals.filter((t) => t.billingPeriod === period.billingPeriod);
     const others = summary.partitions.filter((p) => p.billingPeriod !== period.billingPeriod).map((p) => p.billingPeriod);
     if (others.length > 0) ctx.log.warn('Delivery holds rows of other billing periods too', { period: period.billingPeriod, others });
