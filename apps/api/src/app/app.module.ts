@@ -79,7 +79,7 @@ function providers(options: ApiModuleOptions) {
     },
     { provide: FindingsExportService, useFactory: (query: FindingQueryRepository) => new FindingsExportService(query), inject: [FindingQueryRepository] },
     { provide: CostLakeRepository, useFactory: () => new CostLakeRepository(layout) },
-    { provide: CostService, useFactory: (lake: CostLakeRepository) => new CostService(lake), inject: [CostLakeRepository] },
+    { provide: CostService, useFactory: (lake: CostLakeRepository) => new CostService(lake, { cacheEntries: config.costCacheEntries }), inject: [CostLakeRepository] },
     { provide: SavingsService, useFactory: () => new SavingsService(new SavingsRepository(prisma())) },
     { provide: API_KEY_REPOSITORY, useFactory: () => new ApiKeyRepository(prisma()) },
     {

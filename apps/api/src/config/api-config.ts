@@ -84,6 +84,7 @@ const envSchema = z.object({
   FINOPS_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   FINOPS_BODY_LIMIT: byteSize.default(1024 * 1024),
   FINOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FINOPS_COST_CACHE: z.coerce.number().int().min(0).default(500),
 });
 
 export interface OidcConfig {
@@ -106,6 +107,8 @@ export interface ApiConfig {
   loginRateLimitPerMinute: number;
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Cost answers cached per tenant lake version (0 disables the cache). */
+  costCacheEntries: number;
   /** FINOPS_SECRET_KEY (+ _PREVIOUS), validated here; without it outside production, see secretBoxFor (data dir key file). */
   secretKeys: SecretKeySettings;
 }
@@ -191,6 +194,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env, options: Loa
     loginRateLimitPerMinute: e.FINOPS_LOGIN_RATE_LIMIT,
     bodyLimitBytes: e.FINOPS_BODY_LIMIT,
     logLevel: e.FINOPS_LOG_LEVEL,
+    costCacheEntries: e.FINOPS_COST_CACHE,
     secretKeys,
   };
 }
