@@ -1,9 +1,18 @@
+import { DataType, type RecordBatch } from 'apache-arrow';
 import { type z } from 'zod';
 import { DecimalError, FINDING_DECIMAL_SCALE, formatDecimal, toDecimal18_6 } from './decimal.ts';
 import { FindingWireSchema } from './finding.schema.ts';
 import { type ValidatedFinding, validateWireFast } from './finding-wire-fast.ts';
 import { canonicalJson, findingId, fingerprint } from './fingerprint.ts';
-import { type FindingRecord } from './finding-storage.schema.ts';
+import {
+  type FindingColumns,
+  findingColumnsToRecordBatch,
+  type FindingTextColumn,
+  runDayNumber,
+  sortedTagKeys,
+  type TextColumnValues,
+} from './finding-arrow.ts';
+import { findingArrowSchema, type FindingRecord } from './finding-storage.schema.ts';
 
 export interface CastContext {
   tenantId: string;
@@ -101,20 +110,13 @@ function assertContext(ctx: CastContext): void {
 }
 
 /**
- * Validates wire findings and turns them into storage records (fingerprint, finding id, exact
- * DECIMAL(18,6) money, canonical evidence JSON). A bad record is reported in `rejected` with its
- * index, resourceId (when readable) and the offending field, and never stops the batch. Within a
- * batch the first record of a fingerprint wins; later ones are rejected as duplicates.
- * Throws only for a bad `ctx` (it concerns the whole run).
+ * The validation loop both cast paths share (`ctx` already checked): each input is validated (fast path, else
+ * zod), fingerprinted and handed to `accept`; a bad record or one `accept` refuses (by throwing) is reported in the returned rejections.
  */
-export function castFindings(inputs: unknown[], ctx: CastContext): CastResult {
-  assertContext(ctx);
+function castEach(inputs: unknown[], ctx: CastContext, accept: (finding: ValidatedFinding, fingerprint: string) => void): FindingRejection[] {
   if (!Array.isArray(inputs)) throw new TypeError('castFindings: inputs must be an array');
-  const records: FindingRecord[] = [];
   const rejected: FindingRejection[] = [];
-  const seen = new Map<string, number>();
-
-  const runDate = utcDay(ctx.observedAt);
+  const seen = new Set<string>();
 
   inputs.forEach((input, index) => {
     const rawResourceId = valueAt(input, ['resourceId']);
@@ -161,15 +163,136 @@ export function castFindings(inputs: unknown[], ctx: CastContext): CastResult {
       reject('fingerprint', DUPLICATE_FINGERPRINT_REASON);
       return;
     }
-    let record: FindingRecord;
     try {
-      record = toRecord(validated, ctx, fp, runDate);
+      accept(validated, fp);
     } catch (error) {
       reject(error instanceof DecimalError ? error.field : '', (error as Error).message);
       return;
     }
-    seen.set(fp, index);
-    records.push(record);
+    seen.add(fp);
+  });
+  return rejected;
+}
+
+/**
+ * Validates wire findings and turns them into storage records (fingerprint, finding id, exact
+ * DECIMAL(18,6) money, canonical evidence JSON). A bad record is reported in `rejected` with its
+ * index, resourceId (when readable) and the offending field, and never stops the batch. Within a
+ * batch the first record of a fingerprint wins; later ones are rejected as duplicates.
+ * Throws only for a bad `ctx` (it concerns the whole run).
+ */
+export function castFindings(inputs: unknown[], ctx: CastContext): CastResult {
+  assertContext(ctx);
+  const records: FindingRecord[] = [];
+  const runDate = utcDay(ctx.observedAt);
+  const rejected = castEach(inputs, ctx, (finding, fp) => {
+    records.push(toRecord(finding, ctx, fp, runDate));
   });
   return { records, rejected };
+}
+
+export interface BatchCastResult {
+  /** The valid findings as one Arrow record batch with `findingArrowSchema`. */
+  batch: RecordBatch;
+  rejected: FindingRejection[];
+}
+
+const TEXT_COLUMN_NAMES = findingArrowSchema.fields.filter((f) => DataType.isUtf8(f.type)).map((f) => f.name as FindingTextColumn);
+
+/**
+ * `castFindings` straight into an Arrow record batch: the same validation, rejections, fingerprints and values,
+ * without a storage record object per finding (no record, Date, tags copy or money text that is parsed again).
+ * The batch equals `findingsToRecordBatch(castFindings(inputs, ctx).records)` buffer for buffer; it is the path
+ * for large runs, where those short-lived objects cost more than the work itself.
+ */
+export function castFindingsToBatch(inputs: unknown[], ctx: CastContext): BatchCastResult {
+  assertContext(ctx);
+  const capacity = Array.isArray(inputs) ? inputs.length : 0;
+  const text = Object.fromEntries(TEXT_COLUMN_NAMES.map((name) => [name, [] as string[]])) as Record<FindingTextColumn, string[]>;
+  const discriminatorValid: boolean[] = [];
+  const exclusionGroupValid: boolean[] = [];
+  let discriminatorNulls = 0;
+  let exclusionGroupNulls = 0;
+  const savings = new BigInt64Array(capacity);
+  const observedCost = new BigInt64Array(capacity);
+  const observedCostValid: boolean[] = [];
+  let observedCostNulls = 0;
+  const tagOffsets = new Int32Array(capacity + 1);
+  const tagKeys: string[] = [];
+  const tagValues: string[] = [];
+  let rows = 0;
+
+  const rejected = castEach(inputs, ctx, (finding, fp) => {
+    const { wire } = finding;
+    // Everything that can throw comes before the first push, so a refused finding leaves no partial row.
+    const saving = finding.savings ?? toDecimal18_6(wire.estimatedMonthlySavings, 'estimatedMonthlySavings');
+    const cost =
+      finding.observedCost !== undefined
+        ? finding.observedCost
+        : wire.observedMonthlyCost === undefined || wire.observedMonthlyCost === null
+          ? null
+          : toDecimal18_6(wire.observedMonthlyCost, 'observedMonthlyCost');
+    const id = findingId(fp, ctx.runId);
+    const discriminator = wire.discriminator && wire.discriminator !== '' ? wire.discriminator : null;
+    const exclusionGroup = wire.exclusionGroup ?? null;
+
+    text.tenant_id.push(ctx.tenantId);
+    text.run_id.push(ctx.runId);
+    text.fingerprint.push(fp);
+    text.finding_id.push(id);
+    text.provider.push(wire.provider);
+    text.account_id.push(wire.accountId);
+    text.region.push(wire.region);
+    text.resource_type.push(wire.resourceType);
+    text.resource_id.push(wire.resourceId);
+    text.check_id.push(wire.checkId);
+    text.check_version.push(wire.checkVersion);
+    text.category.push(wire.category);
+    text.severity.push(wire.severity);
+    text.title.push(wire.title);
+    text.recommendation.push(wire.recommendation);
+    text.currency.push(wire.currency);
+    text.savings_basis.push(wire.savingsBasis);
+    text.evidence.push(finding.evidenceJson);
+    text.discriminator.push(discriminator ?? '');
+    discriminatorValid.push(discriminator !== null);
+    if (discriminator === null) discriminatorNulls++;
+    text.exclusion_group.push(exclusionGroup ?? '');
+    exclusionGroupValid.push(exclusionGroup !== null);
+    if (exclusionGroup === null) exclusionGroupNulls++;
+    savings[rows] = saving;
+    if (cost === null) observedCostNulls++;
+    else observedCost[rows] = cost;
+    observedCostValid.push(cost !== null);
+    const tags = wire.tags ?? {};
+    for (const key of sortedTagKeys(tags)) {
+      tagKeys.push(key);
+      tagValues.push(tags[key]!);
+    }
+    rows++;
+    tagOffsets[rows] = tagKeys.length;
+  });
+
+  const runDay = runDayNumber(utcDay(ctx.observedAt), 'castFindingsToBatch: observedAt');
+  const columns: FindingColumns = {
+    length: rows,
+    text: Object.fromEntries(
+      TEXT_COLUMN_NAMES.map((name) => {
+        const values = text[name];
+        if (name === 'discriminator') return [name, { values, valid: discriminatorValid, nullCount: discriminatorNulls }];
+        if (name === 'exclusion_group') return [name, { values, valid: exclusionGroupValid, nullCount: exclusionGroupNulls }];
+        return [name, { values, nullCount: 0 }];
+      }),
+    ) as Record<FindingTextColumn, TextColumnValues>,
+    runDays: new Int32Array(rows).fill(runDay),
+    observedAt: new BigInt64Array(rows).fill(BigInt(ctx.observedAt.getTime())),
+    savings: savings.slice(0, rows),
+    observedCost: observedCost.slice(0, rows),
+    observedCostValid,
+    observedCostNulls,
+    tagOffsets: tagOffsets.slice(0, rows + 1),
+    tagKeys,
+    tagValues,
+  };
+  return { batch: findingColumnsToRecordBatch(columns), rejected };
 }

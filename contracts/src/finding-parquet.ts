@@ -84,10 +84,17 @@ export class FindingsParquetWriter {
 
   /** Validates and converts `records` now (a bad value throws naming the record); the caller may drop them. */
   append(records: ReadonlyArray<FindingRecord>): void {
+    this.appendBatch(findingsToRecordBatch(records));
+  }
+
+  /** Appends a batch from `castFindingsToBatch` or `findingsToRecordBatch`; its schema must be `findingArrowSchema`. */
+  appendBatch(batch: RecordBatch): void {
     if (this.closed) throw new Error(`findings writer for ${this.filePath} is closed`);
-    if (records.length === 0 && this.batches.length > 0) return;
-    this.batches.push(findingsToRecordBatch(records));
-    this.rows += records.length;
+    const mismatch = batch.schema === findingArrowSchema ? null : findingSchemaMismatch(batch.schema);
+    if (mismatch) throw new TypeError(`findings writer for ${this.filePath}: batch is not a findings batch: ${mismatch}`);
+    if (batch.numRows === 0 && this.batches.length > 0) return;
+    this.batches.push(batch);
+    this.rows += batch.numRows;
   }
 
   /** Writes the file (an empty one when nothing was appended) and releases the batches. */
