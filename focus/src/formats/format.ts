@@ -86,6 +86,11 @@ export interface SourceFormat {
    * present one in `src` to MAP(VARCHAR, VARCHAR) so one SQL file serves both file kinds.
    */
   readonly mapColumns?: readonly string[];
+  /**
+   * Turns the text of `sqlFile` into the conversion SQL this format runs, when one SQL file serves several formats
+   * (aws-cur-v2 renames the columns of aws-cur-v1.sql). Pure; applied before the driver's own rewrites.
+   */
+  readonly renderSql?: (sql: string) => string;
 }
 
 /**

@@ -318,7 +318,8 @@ async function createSrcView(conn: DuckDBConnection, prepared: PreparedSource): 
 }
 
 async function conversionSql(format: SourceFormat, srcColumns: string[]): Promise<string> {
-  let sql = (await readFile(format.sqlFile, 'utf8')).trim().replace(/;\s*$/, '');
+  const text = await readFile(format.sqlFile, 'utf8');
+  let sql = (format.renderSql ? format.renderSql(text) : text).trim().replace(/;\s*$/, '');
   if (sql.includes(PASSTHROUGH_X_COLUMNS)) {
     const produced = new Set([...sql.matchAll(/AS\s+"(x_[^"]+)"/g)].map((m) => m[1]));
     const xs = srcColumns.filter((c) => c.startsWith('x_') && !produced.has(c));

@@ -1,4 +1,6 @@
 -- Legacy AWS CUR (1.0) → FOCUS 1.2. Mapping and reasons: docs/focus/aws-cur-v1.md.
+-- aws-cur-v2 runs this same file over CUR 2.0 columns (curV1SqlToV2 in aws-cur-v2.format.ts renames the columns and
+-- swaps the few CUR 2.0-only expressions it lists): edit the mapping here, once, for both.
 -- EffectiveCost follows AWS's amortization as in the FinOps Foundation focus-converters (aws-cur rules).
 WITH service_category(product_code, category) AS (
   VALUES

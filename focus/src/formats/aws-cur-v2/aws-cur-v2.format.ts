@@ -1,22 +1,43 @@
 import { readFileSync } from 'node:fs';
-import { referencedSourceColumns } from '../aws-cur-v1/aws-cur-v1.format.ts';
-import { sqlFilePath, type FormatProbe, type SourceFormat } from '../format.ts';
+import { awsCurV1Format, referencedSourceColumns } from '../aws-cur-v1/aws-cur-v1.format.ts';
+import type { FormatProbe, SourceFormat } from '../format.ts';
 
-const sqlFile = sqlFilePath('./aws-cur-v2.sql', import.meta.url);
+/** A CUR 1.0 `category/Name` column as CUR 2.0 spells it: every capital starts a snake_case word (ARN → a_r_n). */
+export function curV2ColumnName(v1: string): string {
+  const snake = (part: string): string => part.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/^_/, '');
+  const [category = '', name = ''] = v1.split('/');
+  return `${snake(category)}_${snake(name)}`;
+}
 
-const EFFECTIVE_COST = `CASE "line_item_line_item_type"
-    WHEN 'SavingsPlanCoveredUsage' THEN CAST("savings_plan_savings_plan_effective_cost" AS DECIMAL(38,18))
-    WHEN 'SavingsPlanRecurringFee' THEN COALESCE(CAST("savings_plan_total_commitment_to_date" AS DECIMAL(38,18)), 0)
-                                      - COALESCE(CAST("savings_plan_used_commitment" AS DECIMAL(38,18)), 0)
-    WHEN 'SavingsPlanNegation' THEN 0
-    WHEN 'SavingsPlanUpfrontFee' THEN 0
-    WHEN 'DiscountedUsage' THEN CAST("reservation_effective_cost" AS DECIMAL(38,18))
-    WHEN 'RIFee' THEN COALESCE(CAST("reservation_unused_amortized_upfront_fee_for_billing_period" AS DECIMAL(38,18)), 0)
-                    + COALESCE(CAST("reservation_unused_recurring_fee" AS DECIMAL(38,18)), 0)
-    WHEN 'Fee' THEN CASE WHEN NULLIF("reservation_reservation_a_r_n", '') IS NOT NULL THEN 0
-                         ELSE CAST("line_item_unblended_cost" AS DECIMAL(38,18)) END
-    ELSE CAST("line_item_unblended_cost" AS DECIMAL(38,18))
-  END`;
+const V1_COLUMN = /"((?:bill|lineItem|product|pricing|reservation|savingsPlan|identity)\/[^"]+)"/g;
+
+/**
+ * Where CUR 2.0 has more than a renamed column: [CUR 1.0 expression in aws-cur-v1.sql, CUR 2.0 expression]. The
+ * product attributes may come as the `product` map or as flattened `product_*` columns, and tags are the
+ * `resource_tags` map instead of one `resourceTags/…` column per key.
+ */
+const CUR_V2_EXPRESSIONS: ReadonlyArray<readonly [string, string]> = [
+  ['CAST(NULL AS VARCHAR) AS "BillingAccountName"', `CAST(NULLIF(t."bill_payer_account_name", '') AS VARCHAR) AS "BillingAccountName"`],
+  ['t."product/PurchaseOption"', `COALESCE(t."product"['purchase_option'], t."product_purchase_option")`],
+  [
+    'CAST(t."lineItem/UsageAccountId" AS VARCHAR) AS "SubAccountName"',
+    `CAST(COALESCE(NULLIF(t."line_item_usage_account_name", ''), t."line_item_usage_account_id") AS VARCHAR) AS "SubAccountName"`,
+  ],
+  ['t."__tags" AS "Tags"', 't."resource_tags" AS "Tags"'],
+];
+
+/**
+ * aws-cur-v1 SQL (conversion or totals) → the same SQL over CUR 2.0 columns. Throws when an expression listed in
+ * CUR_V2_EXPRESSIONS is no longer in the CUR 1.0 text, so an edit there cannot silently drop a CUR 2.0 difference.
+ */
+export function curV1SqlToV2(sql: string, expressions: ReadonlyArray<readonly [string, string]> = CUR_V2_EXPRESSIONS): string {
+  let out = sql;
+  for (const [v1, v2] of expressions) {
+    if (!out.includes(v1)) throw new Error(`aws-cur-v2: the CUR 1.0 SQL no longer contains ${v1}; update CUR_V2_EXPRESSIONS`);
+    out = out.replaceAll(v1, v2);
+  }
+  return out.replace(V1_COLUMN, (_, column: string) => `"${curV2ColumnName(column)}"`);
+}
 
 export const awsCurV2Format: SourceFormat = {
   id: 'aws-cur-v2',
@@ -28,20 +49,15 @@ export const awsCurV2Format: SourceFormat = {
     if (!cols.has('line_item_unblended_cost') || !cols.has('line_item_line_item_type')) return 0;
     return cols.has('bill_billing_period_start_date') ? 0.95 : 0.5;
   },
-  sqlFile,
+  // One mapping for both CUR generations: aws-cur-v1.sql, rendered over the CUR 2.0 column names.
+  sqlFile: awsCurV1Format.sqlFile,
+  renderSql: (sql) => curV1SqlToV2(sql),
   optionalColumns: referencedSourceColumns(
-    readFileSync(sqlFile, 'utf8'),
+    curV1SqlToV2(readFileSync(awsCurV1Format.sqlFile, 'utf8')),
     /"((?:bill|line_item|product|pricing|reservation|savings_plan|identity|resource_tags)(?:_[a-z0-9_]+)?)"/g,
   ),
   mapColumns: ['resource_tags', 'product', 'discount', 'cost_category'],
-  sourceTotalsSql: `SELECT
-  strftime(CAST("bill_billing_period_start_date" AS TIMESTAMPTZ), '%Y-%m') AS billing_period,
-  "line_item_currency_code" AS currency,
-  count(*) AS row_count,
-  SUM(CAST("line_item_unblended_cost" AS DECIMAL(38,18))) AS billed_total,
-  SUM(${EFFECTIVE_COST}) AS effective_total
-FROM src
-GROUP BY 1, 2`,
-  sourceIdSql: `SELECT string_agg(DISTINCT "bill_payer_account_id", '-' ORDER BY "bill_payer_account_id") AS source_id FROM src`,
+  sourceTotalsSql: curV1SqlToV2(awsCurV1Format.sourceTotalsSql, []),
+  sourceIdSql: curV1SqlToV2(awsCurV1Format.sourceIdSql ?? '', []),
   docPath: 'docs/focus/aws-cur-v2.md',
 };
