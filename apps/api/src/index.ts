@@ -75,3 +75,4 @@ export * from './workers/run-queue.repository.ts';
 export * from './workers/worker-config.ts';
 export * from './workers/worker-runtime.ts';
 export * from './workers/worker.service.ts';
+export * from './workers/connector-job-deps.ts';

@@ -1,10 +1,9 @@
 import { loadCheckers } from '@openfinops/checkers';
 import { pino, type Logger } from 'pino';
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import { RunLogRepository } from '../runs/run-log.repository.ts';
 import { ScheduleRepository } from '../scheduler/schedule.repository.ts';
 import { SchedulerService } from '../scheduler/scheduler.service.ts';
-import type { StoreKind } from '../store/sql-connection.ts';
+import type { Store } from '../store/store.ts';
 import { defaultJobHandlers, type DefaultJobHandlerDeps } from './default-job-handlers.ts';
 import type { JobHandlers } from './job-handlers.ts';
 import { RunQueueRepository } from './run-queue.repository.ts';
@@ -12,7 +11,7 @@ import type { WorkerConfig } from './worker-config.ts';
 import { WorkerService } from './worker.service.ts';
 
 export interface WorkerRuntimeOptions {
-  store: { prisma: PrismaClient; kind: StoreKind };
+  store: Store;
   dataDir: string;
   config: WorkerConfig;
   logger: Logger;

@@ -222,7 +222,8 @@ export class WorkerService {
       const followUp = FOLLOW_UPS[run.kind]?.(runId);
       const { followUp: queued } = await this.queue.complete(tenantId, runId, this.owner, stats as Prisma.InputJsonValue, followUp);
       this.summary.succeeded++;
-      log.info('succeeded', { stats, ...(queued ? { followUp: { runId: queued.run.id, kind: queued.run.kind, created: queued.created } } : {}) });
+      const counts = Object.fromEntries(Object.entries(stats).filter(([, v]) => v === null || typeof v !== 'object'));
+      log.info('succeeded', { stats: counts, ...(queued ? { followUp: { runId: queued.run.id, kind: queued.run.kind, created: queued.created } } : {}) });
     } catch (err) {
       await this.recordFailure(run.attempts, tenantId, runId, err, controller.signal, lost, log);
     } finally {

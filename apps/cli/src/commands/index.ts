@@ -11,6 +11,9 @@ import { addTenantCommand } from './tenant.command.ts';
 import { addApiKeyCommand } from './apikey.command.ts';
 import { addServeCommand } from './serve.command.ts';
 import { addUserCommand } from './user.command.ts';
+import { addRunsCommand } from './runs.command.ts';
+import { addScheduleCommand } from './schedule.command.ts';
+import { addWorkerCommand } from './worker.command.ts';
 
 /** Each command group lives in its own `<name>.command.ts` and is registered here. */
 export function registerCommands(program: Command): void {
@@ -26,4 +29,7 @@ export function registerCommands(program: Command): void {
   addApiKeyCommand(program);
   addServeCommand(program);
   addUserCommand(program);
+  addRunsCommand(program);
+  addScheduleCommand(program);
+  addWorkerCommand(program);
 }

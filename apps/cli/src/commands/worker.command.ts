@@ -1,0 +1,76 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { CliError } from '../cli-output.ts';
+
+function parseConcurrency(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
+  return Number(value);
+}
+
+interface WorkerCommandOptions {
+  concurrency?: number;
+  once?: boolean;
+}
+
+export function addWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'Run the scheduler and the worker loop in the foreground: claim queued import, inventory and check runs and execute them. ' +
+        'SIGTERM/SIGINT stop claiming and let running runs finish (or release them after FINOPS_WORKER_SHUTDOWN_GRACE). ' +
+        'Logs are JSON lines on stdout. Settings: FINOPS_WORKER_*, FINOPS_RETRY_*, FINOPS_SCHEDULER* (docs/operations.md).',
+    )
+    .option('--concurrency <n>', 'runs executed at once by this process (overrides FINOPS_WORKER_CONCURRENCY)', parseConcurrency)
+    .option('--once', 'execute what is claimable now, print a summary and exit (no scheduler)')
+    .action(async (opts: WorkerCommandOptions) => {
+      // Loaded here so other commands do not pay for the worker's imports at start-up.
+      const api = await import('@openfinops/api');
+      let config: ReturnType<typeof api.loadWorkerConfig>;
+      try {
+        config = api.loadWorkerConfig(process.env, opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {});
+      } catch (err) {
+        if (err instanceof api.WorkerConfigError) throw new CliError(err.message);
+        throw err;
+      }
+      const storeOptions = api.storeOptionsFromEnv();
+      const store = await api.openStore(storeOptions);
+      try {
+        // Same rule as `finops serve`: a fresh embedded store just works; a shared PostgreSQL is migrated as a deploy step.
+        if (store.kind === 'pglite') await store.migrate();
+        else await store.assertMigrated();
+        const logger = api.createWorkerLogger();
+        const runtime = await api.createWorkerRuntime({
+          store,
+          dataDir: storeOptions.dataDir,
+          config: opts.once ? { ...config, scheduler: false } : config,
+          logger,
+          connectors: api.connectorJobDeps(store, storeOptions.dataDir, process.env),
+        });
+        if (opts.once) {
+          const summary = await runtime.worker.runUntilIdle();
+          process.stderr.write(
+            `worker ${runtime.worker.owner}: ${summary.claimed} claimed, ${summary.succeeded} succeeded, ${summary.retried} to retry, ` +
+              `${summary.failed} failed, ${summary.cancelled} cancelled\n`,
+          );
+          if (summary.failed > 0) process.exitCode = 1;
+          return;
+        }
+        runtime.start();
+        process.stderr.write(`finops worker ${runtime.worker.owner} started (${store.location}); stop with Ctrl-C or SIGTERM\n`);
+        await new Promise<void>((resolve) => {
+          const stop = (signal: NodeJS.Signals) => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            process.stderr.write(`received ${signal}: no new claims; finishing the running runs\n`);
+            runtime.stop().then(resolve, (err: unknown) => {
+              process.stderr.write(`error during shutdown: ${String(err)}\n`);
+              resolve();
+            });
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+      } finally {
+        await store.close();
+      }
+    });
+}
