@@ -127,6 +127,18 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(show.stdout).toContain('"sts:ExternalId"');
     });
 
+    it('account update: merged options, a new secret from stdin, wrong-provider flags refused', async () => {
+      const run = await withStdin(JSON.stringify({ accessKeyId: ACCESS_KEY, secretAccessKey: PLANTED }), () =>
+        cli(['account', 'update', accountId, '--tenant', TENANT, '--name', 'Payer (renamed)', '--region', 'eu-west-1', '--secret-stdin', '--json']),
+      );
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ name: 'Payer (renamed)', hasSecret: true, connection: { bucket: BUCKET, region: 'eu-west-1' } });
+      const back = await cli(['account', 'update', accountId, '--tenant', TENANT, '--region', 'us-east-1']);
+      expect(back.stdout).toBe(`Updated account ${accountId} (Payer (renamed)), secret stored encrypted\n`);
+      const wrong = await cli(['account', 'update', accountId, '--tenant', TENANT, '--scope', 'subscriptions/x']);
+      expect(wrong.stderr).toBe('error: --scope is not an option of a aws account\n');
+    });
+
     it('account test: dry run report, nothing imported', async () => {
       const run = await cli(['account', 'test', accountId, '--tenant', TENANT, '--json']);
       expect(run.code).toBe(0);

@@ -242,6 +242,34 @@ export function addAccountCommand(program: Command): void {
       process.stdout.write(`Check it with: finops account test ${created.account.id} --tenant ${tenantId}\n`);
     });
 
+  const update = account
+    .command('update')
+    .description('Change an account: name, provider options (merged over the stored ones) and/or the secret')
+    .argument('<accountId>', 'account id')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--name <name>', 'display name')
+    .option('--secret-stdin', 'replace the secret with what stdin holds')
+    .option('--secret-file <path>', 'replace the secret with the file content')
+    .option('--json', 'print the account as JSON');
+  for (const flag of Object.values(FLAG_NAMES)) update.option(`${flag} <value>`, 'provider option (see `account add --help`)');
+  update.action(async (accountId: string, opts: AddOptions & { name?: string }) => {
+    const tenantId = parseTenantId(opts.tenant);
+    const view = await withAccounts(async (service) => {
+      const current = await service.get(tenantId, accountId);
+      const provider = current.provider as Provider;
+      const options = providerOptionsFromFlags(provider, opts);
+      const secret = await readSecret(provider, opts);
+      return service.update(
+        tenantId,
+        accountId,
+        { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(Object.keys(options).length > 0 ? { options } : {}), ...(secret ? { secret } : {}) },
+        cliActor(),
+      );
+    });
+    if (opts.json) printJson(view);
+    else process.stdout.write(`Updated account ${view.id} (${view.name})${view.hasSecret ? ', secret stored encrypted' : ''}\n`);
+  });
+
   account
     .command('list')
     .description("List a tenant's cloud accounts (secrets are never shown)")
