@@ -9,10 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Decimal } from 'decimal.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FocusLakeRepository, ImportService } from '@openfinops/api';
+import { FocusLakeRepository, TenantRepository } from '@openfinops/api';
 import { LakeLayout } from '@openfinops/tenants';
 import { ConnectorAuthError, type ConnectorContext, type DiscoveredPeriod } from '../../apps/api/src/connectors/billing-connector.ts';
+import { CloudAccountService } from '../../apps/api/src/accounts/cloud-account.service.ts';
 import { type AzurePipelinePolicy, AzureConsumptionConnector } from '../../apps/api/src/connectors/azure/azure-consumption.connector.ts';
+import { ConnectorImportService } from '../../apps/api/src/connectors/connector-import.service.ts';
+import { ConnectorRegistry } from '../../apps/api/src/connectors/connector-registry.ts';
+import { SecretBox } from '../../apps/api/src/secrets/secret-box.ts';
 import { ArmFake, EA_ACTUAL, eaFixtureItems, RawNumber, type UsageDetailItem } from '../fakes/arm/arm-fake.ts';
 import { describeStores } from '../support/index.ts';
 
@@ -187,50 +191,57 @@ describe('AzureConsumptionConnector against the ARM fake', () => {
   });
 });
 
-describeStores('Azure connector → ImportService', (suite) => {
+describeStores('Azure connector through CloudAccountService and ConnectorImportService', (suite) => {
   let fake: ArmFake;
-  let dataDir: string;
   let layout: LakeLayout;
+  let accounts: CloudAccountService;
+  let imports: ConnectorImportService;
+  let accountId: string;
   const tenant = 'az-conn';
-  const connector = new AzureConsumptionConnector({ authPolicy: testAuthPolicy(SECRET), retry: FAST_RETRY });
+  const box = new SecretBox(Buffer.alloc(32, 9));
 
   beforeAll(async () => {
     fake = newFake();
     await fake.start();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'finops-az-conn-'));
-    layout = new LakeLayout(dataDir);
-    await suite.store.prisma.tenant.create({ data: { id: tenant, name: 'Azure connector tenant' } });
+    layout = new LakeLayout(suite.testStore.dataDir);
+    const registry = new ConnectorRegistry().register(new AzureConsumptionConnector({ authPolicy: testAuthPolicy(SECRET), retry: FAST_RETRY }));
+    accounts = new CloudAccountService(suite.store, box, registry);
+    imports = new ConnectorImportService(suite.store, layout, box, registry);
+    await new TenantRepository(suite.store.prisma).create({ id: tenant, name: 'Azure connector tenant' });
+    const created = await accounts.create(
+      tenant,
+      {
+        provider: 'azure',
+        name: 'EA enrollment',
+        options: { tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', clientId: '11111111-2222-3333-4444-555555555555', scope: SCOPE, endpoint: fake.url },
+        secret: { clientSecret: SECRET },
+      },
+      'test',
+    );
+    accountId = created.account.id;
   });
   afterAll(async () => {
     await fake.stop();
-    await rm(dataDir, { recursive: true, force: true });
   });
-
-  async function importRun(): Promise<Array<{ period: string; status: string; rows: number }>> {
-    const out: Array<{ period: string; status: string; rows: number }> = [];
-    const service = new ImportService(suite.store, layout);
-    const staging = await mkdtemp(path.join(os.tmpdir(), 'finops-az-run-'));
-    try {
-      const ctx = context(fake, staging);
-      for (const period of await connector.discover(ctx)) {
-        const dir = await mkdtemp(path.join(staging, `${period.billingPeriod}-`));
-        const staged = await connector.stage({ ...ctx, stagingDir: dir }, period);
-        const result = await service.import({ tenantId: tenant, inputs: staged.files, format: staged.format, strictValidation: false });
-        out.push({ period: period.billingPeriod, status: result.status, rows: result.rows });
-      }
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
-    return out;
-  }
 
   async function september(): Promise<{ rows: number; billed: Decimal; effective: Decimal }> {
     const [t] = await new FocusLakeRepository(layout).totals(tenant, { billingPeriod: '2023-09', provider: 'azure' });
     return { rows: t?.rows ?? 0, billed: new Decimal(t?.billedCost ?? 'NaN'), effective: new Decimal(t?.effectiveCost ?? 'NaN') };
   }
 
+  it('dry run through the account service: periods, no amortized download, secret never in the report', async () => {
+    const report = await accounts.test(tenant, accountId, { actor: 'test', now: NOW });
+    expect(report.ok, JSON.stringify(report.checks)).toBe(true);
+    expect(report.periods.map((p) => p.billingPeriod)).toEqual(['2023-09']);
+    expect(JSON.stringify(report)).not.toContain(SECRET);
+    expect(fake.requests.some((r) => r.query['metric'] === 'amortizedcost')).toBe(false);
+  });
+
   it('first import: actual + amortized combined, BilledCost equals the fixture Σ Cost to the last digit', async () => {
-    expect(await importRun()).toEqual([{ period: '2023-09', status: 'imported', rows: 13 }]);
+    const report = await imports.importAccount(tenant, accountId, { now: NOW });
+    expect(report.periods.map((p) => [p.billingPeriod, p.status, p.rows, p.totals])).toEqual([
+      ['2023-09', 'imported', 13, [{ currency: 'USD', rows: 13, billedCost: EA.sum_Cost }]],
+    ]);
     const t = await september();
     // 10 on-demand + covered usage + unused reservation (amortized) + the purchase (actual).
     expect(t.rows).toBe(13);
@@ -239,8 +250,11 @@ describeStores('Azure connector → ImportService', (suite) => {
     expect(t.effective.eq('8.5450077867419368')).toBe(true);
   });
 
-  it('unchanged usage details stage identical files and the import skips them', async () => {
-    expect(await importRun()).toEqual([{ period: '2023-09', status: 'skipped', rows: 0 }]);
+  it('unchanged usage details are skipped: only the actual-cost listing is read', async () => {
+    const before = fake.requests.length;
+    const report = await imports.importAccount(tenant, accountId, { now: NOW });
+    expect(report.periods.map((p) => [p.billingPeriod, p.status])).toEqual([['2023-09', 'skipped']]);
+    expect(fake.requests.slice(before).every((r) => r.query['metric'] === 'actualcost')).toBe(true);
   });
 
   it('a restated row replaces the month (no duplicates)', async () => {
@@ -250,9 +264,23 @@ describeStores('Azure connector → ImportService', (suite) => {
       if (!item) throw new Error(`no 2.64 row in ${metric}`);
       (item['properties'] as Record<string, unknown>)['cost'] = new RawNumber('2.70');
     }
-    expect(await importRun()).toEqual([{ period: '2023-09', status: 'imported', rows: 13 }]);
+    const report = await imports.importAccount(tenant, accountId, { now: NOW });
+    expect(report.periods.map((p) => [p.billingPeriod, p.status, p.rows])).toEqual([['2023-09', 'imported', 13]]);
     const t = await september();
     expect(t.rows).toBe(13);
     expect(t.billed.eq(new Decimal(EA.sum_Cost).plus('0.06'))).toBe(true);
+  });
+
+  it('an expired token fails the run with ConnectorAuthError recorded on the account, without the secret', async () => {
+    fake.tokenExpired = true;
+    try {
+      const err = await imports.importAccount(tenant, accountId, { now: NOW }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConnectorAuthError);
+      const view = await accounts.get(tenant, accountId);
+      expect(view.lastError).toMatch(/ConnectorAuthError: .*ExpiredAuthenticationToken/);
+      expect(view.lastError).not.toContain(SECRET);
+    } finally {
+      fake.tokenExpired = false;
+    }
   });
 });

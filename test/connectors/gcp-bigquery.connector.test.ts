@@ -3,15 +3,19 @@
  * (test/fakes/bigquery), rows from the repo's synthetic GCP export fixture. The staged NDJSON goes through
  * ImportService on both stores and must reconcile to the fixture's EXPECTED_TOTALS.json.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Decimal } from 'decimal.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FocusLakeRepository, ImportService } from '@openfinops/api';
+import { FocusLakeRepository, TenantRepository } from '@openfinops/api';
 import { LakeLayout } from '@openfinops/tenants';
 import { ConnectorAuthError, type ConnectorContext, type DiscoveredPeriod } from '../../apps/api/src/connectors/billing-connector.ts';
+import { CloudAccountService } from '../../apps/api/src/accounts/cloud-account.service.ts';
+import { ConnectorImportService } from '../../apps/api/src/connectors/connector-import.service.ts';
+import { ConnectorRegistry } from '../../apps/api/src/connectors/connector-registry.ts';
 import { GcpBillingConnector } from '../../apps/api/src/connectors/gcp/gcp-billing.connector.ts';
+import { SecretBox } from '../../apps/api/src/secrets/secret-box.ts';
 import { BigQueryFake, type BillingRow, GCP_SAMPLE, loadSampleRows, makeServiceAccount } from '../fakes/bigquery/bigquery-fake.ts';
 import { describeStores } from '../support/index.ts';
 
@@ -146,6 +150,23 @@ describe('GcpBillingConnector against the BigQuery REST fake', () => {
     expect(fake.requests[0]?.status).toBe(401);
   });
 
+  it('an endpoint override without a key sends no credentials (local emulators)', async () => {
+    const anonymous = new BigQueryFake({ projectId: PROJECT, dataset: DATASET, table: TABLE, serviceAccount, rows: loadSampleRows(), anonymous: true });
+    await anonymous.start();
+    try {
+      const ctx = context(anonymous, staging);
+      const periods = await connector.discover({ ...ctx, account: { ...ctx.account, secret: null } });
+      expect(periods.map((p) => p.billingPeriod)).toEqual(['2024-06']);
+      expect(anonymous.requests.map((r) => r.authorization)).toEqual([null]);
+      // The real endpoint never goes without a key.
+      await expect(connector.discover({ ...ctx, account: { ...ctx.account, secret: null, connection: { ...ctx.account.connection, apiEndpoint: undefined } } })).rejects.toThrow(
+        /secret field serviceAccountKey .* is missing/,
+      );
+    } finally {
+      await anonymous.stop();
+    }
+  });
+
   it('dry run: table, schema and changed months without staging anything', async () => {
     const report = await connector.test(context(fake, staging, { backfillFrom: '2024-05' }));
     expect(report.ok).toBe(true);
@@ -166,52 +187,55 @@ describe('GcpBillingConnector against the BigQuery REST fake', () => {
   });
 });
 
-describeStores('GCP connector → ImportService', (suite) => {
+describeStores('GCP connector through CloudAccountService and ConnectorImportService', (suite) => {
   let fake: BigQueryFake;
-  let dataDir: string;
   let layout: LakeLayout;
+  let accounts: CloudAccountService;
+  let imports: ConnectorImportService;
+  let accountId: string;
   const tenant = 'gcp-conn';
-  const connector = new GcpBillingConnector({ retry: FAST_RETRY });
+  const box = new SecretBox(Buffer.alloc(32, 7));
 
   beforeAll(async () => {
     fake = new BigQueryFake({ projectId: PROJECT, dataset: DATASET, table: TABLE, serviceAccount, rows: loadSampleRows(), maxPageRows: 7 });
     await fake.start();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'finops-gcp-conn-'));
-    layout = new LakeLayout(dataDir);
-    await suite.store.prisma.tenant.create({ data: { id: tenant, name: 'GCP connector tenant' } });
+    layout = new LakeLayout(suite.testStore.dataDir);
+    const registry = new ConnectorRegistry().register(new GcpBillingConnector({ retry: FAST_RETRY }));
+    accounts = new CloudAccountService(suite.store, box, registry);
+    imports = new ConnectorImportService(suite.store, layout, box, registry);
+    await new TenantRepository(suite.store.prisma).create({ id: tenant, name: 'GCP connector tenant' });
+    const created = await accounts.create(
+      tenant,
+      {
+        provider: 'gcp',
+        name: 'Billing export',
+        options: { projectId: PROJECT, dataset: DATASET, table: TABLE, exportKind: 'detailed', apiEndpoint: fake.url, backfillFrom: '2024-05', pageSize: 5 },
+        secret: { serviceAccountKey: serviceAccount.keyJson },
+      },
+      'test',
+    );
+    accountId = created.account.id;
   });
   afterAll(async () => {
     await fake.stop();
-    await rm(dataDir, { recursive: true, force: true });
   });
-
-  /** discover → stage each period into its own staging dir → ImportService, as the connector import does. */
-  async function importRun(connection: Record<string, unknown>): Promise<Array<{ period: string; status: string; rows: number }>> {
-    const out: Array<{ period: string; status: string; rows: number }> = [];
-    const service = new ImportService(suite.store, layout);
-    const staging = await mkdtemp(path.join(os.tmpdir(), 'finops-gcp-run-'));
-    try {
-      const ctx = context(fake, staging, connection);
-      for (const period of await connector.discover(ctx)) {
-        const dir = await mkdtemp(path.join(staging, `${period.billingPeriod}-`));
-        const staged = await connector.stage({ ...ctx, stagingDir: dir }, period);
-        const result = await service.import({ tenantId: tenant, inputs: staged.files, format: staged.format });
-        out.push({ period: period.billingPeriod, status: result.status, rows: result.rows });
-      }
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
-    return out;
-  }
 
   async function lakeTotals(): Promise<Record<string, { rows: number; billed: string }>> {
     const rows = await new FocusLakeRepository(layout).totals(tenant);
     return Object.fromEntries(rows.map((r) => [`${r.billingPeriod}/${r.currency}`, { rows: r.rows, billed: r.billedCost }]));
   }
 
-  it('first import (with backfill) lands both invoice months with the fixture totals', async () => {
-    const run = await importRun({ backfillFrom: '2024-05' });
-    expect(run.map((r) => [r.period, r.status])).toEqual([
+  it('dry run through the account service lists both months and stages nothing', async () => {
+    const report = await accounts.test(tenant, accountId, { actor: 'test', now: NOW });
+    expect(report.ok, JSON.stringify(report.checks)).toBe(true);
+    expect(report.periods.map((p) => p.billingPeriod)).toEqual(['2024-06', '2024-05']);
+    expect(fake.requests.some((r) => r.marker === 'stage')).toBe(false);
+    expect(JSON.stringify(report)).not.toContain('PRIVATE KEY');
+  });
+
+  it('first import lands both invoice months with the fixture totals, in the project\'s partition', async () => {
+    const report = await imports.importAccount(tenant, accountId, { now: NOW });
+    expect(report.periods.map((p) => [p.billingPeriod, p.status])).toEqual([
       ['2024-06', 'imported'],
       ['2024-05', 'imported'],
     ]);
@@ -221,29 +245,27 @@ describeStores('GCP connector → ImportService', (suite) => {
       expect(got?.rows, `${e.billing_period}/${e.currency}`).toBe(e.focus_rows);
       expect(new Decimal(got?.billed ?? 'NaN').eq(e.expected_FOCUS_BilledCost), `${e.billing_period}/${e.currency} ${got?.billed}`).toBe(true);
     }
+    const june = report.periods[0];
+    expect(june?.totals.map((t) => t.currency)).toEqual(['EUR', 'USD']);
+    expect(await readdir(layout.focusPartitionDir(tenant, { billingPeriod: '2024-06', provider: 'gcp', source: PROJECT }))).not.toHaveLength(0);
   });
 
-  it('an unchanged export stages byte-identical files and the import skips them', async () => {
-    const run = await importRun({ backfillFrom: '2024-05' });
-    expect(run.map((r) => [r.period, r.status])).toEqual([
+  it('an unchanged export is skipped without staging a row', async () => {
+    const before = fake.requests.length;
+    const report = await imports.importAccount(tenant, accountId, { now: NOW });
+    expect(report.periods.map((p) => [p.billingPeriod, p.status])).toEqual([
       ['2024-06', 'skipped'],
       ['2024-05', 'skipped'],
     ]);
+    expect(fake.requests.slice(before).map((r) => r.marker)).toEqual(['discover']);
   });
 
-  it('a late row restates June: new version, June replaced (no duplicates), May untouched', async () => {
-    const before = await connector.discover(context(fake, dataDir, { backfillFrom: '2024-05' }));
+  it('a late row restates June: new version, June replaced (no duplicates), May skipped', async () => {
     fake.rows.push(lateAdjustment());
-    const after = await connector.discover(context(fake, dataDir, { backfillFrom: '2024-05' }));
-    const version = (list: DiscoveredPeriod[], p: string): string | undefined => list.find((x) => x.billingPeriod === p)?.version;
-    expect(version(after, '2024-06')).toBe(`2024-07-02T09:30:00.000Z:${expectedFor('2024-06').rows + 1}`);
-    expect(version(after, '2024-06')).not.toBe(version(before, '2024-06'));
-    expect(version(after, '2024-05')).toBe(version(before, '2024-05'));
-
-    const run = await importRun({ backfillFrom: '2024-05' });
-    expect(run.map((r) => [r.period, r.status])).toEqual([
-      ['2024-06', 'imported'],
-      ['2024-05', 'skipped'],
+    const report = await imports.importAccount(tenant, accountId, { now: NOW });
+    expect(report.periods.map((p) => [p.billingPeriod, p.status, p.version])).toEqual([
+      ['2024-06', 'imported', `2024-07-02T09:30:00.000Z:${expectedFor('2024-06').rows + 1}`],
+      ['2024-05', 'skipped', `2024-05-05T15:00:00.123Z:${expectedFor('2024-05').rows}`],
     ]);
     const totals = await lakeTotals();
     const juneUsd = Object.values(EXPECTED.by_period_currency).find((e) => e.billing_period === '2024-06' && e.currency === 'USD');
@@ -251,5 +273,16 @@ describeStores('GCP connector → ImportService', (suite) => {
     expect(new Decimal(totals['2024-06/USD']?.billed ?? 'NaN').eq(new Decimal(juneUsd?.expected_FOCUS_BilledCost ?? 'NaN').minus('1.5'))).toBe(true);
     const may = Object.values(EXPECTED.by_period_currency).find((e) => e.billing_period === '2024-05');
     expect(totals['2024-05/USD']?.rows).toBe(may?.focus_rows);
+  });
+
+  it('a revoked key fails the run with ConnectorAuthError and records the error on the account', async () => {
+    fake.revoked = true;
+    try {
+      await expect(imports.importAccount(tenant, accountId, { now: NOW })).rejects.toBeInstanceOf(ConnectorAuthError);
+      const view = await accounts.get(tenant, accountId);
+      expect(view.lastError).toMatch(/ConnectorAuthError: .*BigQuery refused service account/);
+    } finally {
+      fake.revoked = false;
+    }
   });
 });

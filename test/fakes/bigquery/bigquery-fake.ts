@@ -53,6 +53,7 @@ export interface FakeRequest {
   query: Record<string, string>;
   marker: 'discover' | 'stage' | null;
   status: number;
+  authorization: string | null;
 }
 
 interface Failure {
@@ -117,6 +118,8 @@ export interface BigQueryFakeOptions {
   rows: BillingRow[];
   /** The server's own page cap (BigQuery caps pages at ~10 MB); the smaller of this and maxResults wins. */
   maxPageRows?: number;
+  /** Like a local emulator: requests without an Authorization header are served. */
+  anonymous?: boolean;
 }
 
 export class BigQueryFake {
@@ -172,6 +175,7 @@ export class BigQueryFake {
   private authError(req: IncomingMessage): string | null {
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer (.+)$/.exec(auth)?.[1];
+    if (!token && this.options.anonymous && auth === '') return null;
     if (!token) return 'Request is missing required authentication credential.';
     const [h = '', p = '', s = ''] = token.split('.');
     try {
@@ -196,7 +200,14 @@ export class BigQueryFake {
     const body = bodyText ? (JSON.parse(bodyText) as Record<string, unknown>) : {};
     const query = typeof body['query'] === 'string' ? body['query'] : '';
     const marker = query.includes('openfinops:gcp-billing-discover') ? 'discover' : query.includes('openfinops:gcp-billing-stage') ? 'stage' : null;
-    const record: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), marker, status: 0 };
+    const record: FakeRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      marker,
+      status: 0,
+      authorization: req.headers.authorization ?? null,
+    };
     this.requests.push(record);
 
     const authProblem = this.authError(req);

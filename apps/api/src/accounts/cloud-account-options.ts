@@ -85,6 +85,10 @@ export const gcpOptionsSchema = z
     overlapDays: z.number().int().min(0).max(31).optional(),
     /** BigQuery API endpoint override (local fakes). */
     apiEndpoint: endpoint.optional(),
+    /** yyyy-mm: the connector also reports every invoice month from this one on (first import of the history). */
+    backfillFrom: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be yyyy-mm').optional(),
+    /** Rows per getQueryResults page. */
+    pageSize: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
 
@@ -120,6 +124,10 @@ export const azureOptionsSchema = z
       .pipe(z.string().regex(AZURE_SCOPE, 'must be subscriptions/<id> or providers/Microsoft.Billing/billingAccounts/<id>')),
     /** ARM endpoint override (sovereign clouds, local fakes). */
     endpoint: endpoint.optional(),
+    /** Entra ID authority override (sovereign clouds). */
+    authorityHost: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+    /** yyyy-mm: the connector also reports every month from this one on (first import of the history). */
+    backfillFrom: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be yyyy-mm').optional(),
   })
   .strict();
 

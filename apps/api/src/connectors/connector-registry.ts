@@ -1,6 +1,8 @@
 import type { CloudProvider } from '../generated/prisma/client.ts';
 import { AwsS3BillingConnector } from './aws/aws-s3-billing.connector.ts';
+import { AzureConsumptionConnector } from './azure/azure-consumption.connector.ts';
 import type { BillingConnector } from './billing-connector.ts';
+import { GcpBillingConnector } from './gcp/gcp-billing.connector.ts';
 
 /** An account whose provider has no registered connector: a configuration problem, never retried. */
 export class ConnectorUnavailableError extends Error {
@@ -40,5 +42,7 @@ export class ConnectorRegistry {
 export function defaultConnectorRegistry(): ConnectorRegistry {
   const registry = new ConnectorRegistry();
   registry.register(new AwsS3BillingConnector());
+  registry.register(new GcpBillingConnector());
+  registry.register(new AzureConsumptionConnector());
   return registry;
 }

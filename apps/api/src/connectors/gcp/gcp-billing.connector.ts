@@ -8,7 +8,7 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { BigQuery, type BigQueryOptions, type BigQueryTimestamp, type Job, type Query } from '@google-cloud/bigquery';
-import { JWT } from 'google-auth-library';
+import { AuthClient, type gaxios, JWT } from 'google-auth-library';
 import type { CloudProvider } from '../../generated/prisma/client.ts';
 import {
   type BillingConnector,
@@ -64,7 +64,7 @@ function messageOf(err: unknown): string {
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
 
 /** BigQuery / auth-library failures → the contract's errors: auth problems fail the run, throttling and 5xx retry it. */
-export function classifyGcpError(err: unknown, what: string, account: { id: string }, c: GcpConnection, key?: GcpServiceAccountKey): Error {
+export function classifyGcpError(err: unknown, what: string, account: { id: string }, c: GcpConnection, key?: GcpServiceAccountKey | null): Error {
   if (err instanceof ConnectorAuthError || err instanceof ConnectorTransientError) return err;
   const code = errorCode(err);
   const reasons = errorReasons(err);
@@ -90,6 +90,19 @@ export function classifyGcpError(err: unknown, what: string, account: { id: stri
   return new Error(`${where}: BigQuery failed while ${what}: ${msg}`, { cause: err });
 }
 
+/** For an endpoint override without a key (a local BigQuery stand-in): requests go out without credentials. */
+class NoCredentials extends AuthClient {
+  async getRequestHeaders(): Promise<Headers> {
+    return new Headers();
+  }
+  async getAccessToken(): Promise<{ token: null }> {
+    return { token: null };
+  }
+  request<T>(options: gaxios.GaxiosOptions): gaxios.GaxiosPromise<T> {
+    return this.transporter.request<T>(options);
+  }
+}
+
 export class GcpBillingConnector implements BillingConnector {
   readonly provider: CloudProvider = 'gcp';
 
@@ -98,14 +111,17 @@ export class GcpBillingConnector implements BillingConnector {
   /**
    * A client for the account. The default endpoint uses the key the usual way (OAuth token from Google). With an
    * endpoint override there may be no Google token endpoint to reach (Private Service Connect, a local server), and the
-   * SDK still authenticates every request, so the key signs a self-signed JWT locally instead.
+   * SDK still authenticates every request, so the key signs a self-signed JWT locally instead; an override without a
+   * key sends no credentials.
    */
-  private client(c: GcpConnection, key: GcpServiceAccountKey): BigQuery {
+  private client(c: GcpConnection, key: GcpServiceAccountKey | null): BigQuery {
     const options: BigQueryOptions = {
       projectId: c.projectId,
       ...(c.location ? { location: c.location } : {}),
       retryOptions: { autoRetry: true, maxRetries: 3, ...this.options.retry },
     };
+    if (c.apiEndpoint && !key) return new BigQuery({ ...options, apiEndpoint: c.apiEndpoint.replace(/\/+$/, ''), authClient: new NoCredentials() });
+    if (!key) throw new Error('GCP: a service-account key is required without an endpoint override');
     if (c.apiEndpoint) {
       const authClient = new JWT({
         email: key.client_email,
@@ -120,9 +136,9 @@ export class GcpBillingConnector implements BillingConnector {
     return new BigQuery({ ...options, credentials: { client_email: key.client_email, private_key: key.private_key } });
   }
 
-  private setup(ctx: ConnectorContext): { c: GcpConnection; key: GcpServiceAccountKey; bq: BigQuery } {
+  private setup(ctx: ConnectorContext): { c: GcpConnection; key: GcpServiceAccountKey | null; bq: BigQuery } {
     const c = parseGcpConnection(ctx.account);
-    const key = parseServiceAccountKey(ctx.account);
+    const key = parseServiceAccountKey(ctx.account, c);
     return { c, key, bq: this.client(c, key) };
   }
 
@@ -261,7 +277,7 @@ export class GcpBillingConnector implements BillingConnector {
       checks.push({
         name: 'credentials and table',
         ok: true,
-        detail: `${key.client_email} can read ${ref} (${String((meta as { numRows?: unknown }).numRows ?? '?')} rows${partitioning ? `, partitioned by ${partitioning}` : ''})`,
+        detail: `${key?.client_email ?? 'anonymous (endpoint override without a key)'} can read ${ref} (${String((meta as { numRows?: unknown }).numRows ?? '?')} rows${partitioning ? `, partitioned by ${partitioning}` : ''})`,
       });
     } catch (err) {
       checks.push({ name: 'credentials and table', ok: false, detail: classifyGcpError(err, `reading table ${ref}`, ctx.account, c, key).message });

@@ -38,7 +38,7 @@ const connectionSchema = z.object({
   exportKind: z.enum(['standard', 'detailed']).default('standard'),
   location: z.string().regex(/^[A-Za-z0-9-]{2,40}$/, 'must be a BigQuery location such as US or europe-west1').optional(),
   apiEndpoint: z.url({ protocol: /^https?$/ }).optional(),
-  overlapDays: z.number().int().min(0).max(45).default(3),
+  overlapDays: z.number().int().min(0).max(31).default(3),
   backfillFrom: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be yyyy-mm').optional(),
   pageSize: z.number().int().min(1).max(100_000).default(10_000),
 });
@@ -60,9 +60,13 @@ export function parseGcpConnection(account: ConnectorAccount): GcpConnection {
   return parsed.data;
 }
 
-/** The service-account key JSON from the secret field `serviceAccountKey`; messages never echo the key. */
-export function parseServiceAccountKey(account: ConnectorAccount): GcpServiceAccountKey {
+/**
+ * The service-account key JSON from the secret field `serviceAccountKey`; messages never echo the key. Only an
+ * account with an endpoint override (a local BigQuery stand-in) may have none: null then.
+ */
+export function parseServiceAccountKey(account: ConnectorAccount, c: GcpConnection): GcpServiceAccountKey | null {
   const raw = account.secret?.['serviceAccountKey'];
+  if (!raw && c.apiEndpoint) return null;
   if (!raw) throw new Error(`GCP account ${account.id}: secret field serviceAccountKey (the service-account key JSON) is missing`);
   let json: unknown;
   try {
