@@ -135,6 +135,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(JSON.parse(run.stdout)).toMatchObject({ name: 'Payer (renamed)', hasSecret: true, connection: { bucket: BUCKET, region: 'eu-west-1' } });
       const back = await cli(['account', 'update', accountId, '--tenant', TENANT, '--region', 'us-east-1']);
       expect(back.stdout).toBe(`Updated account ${accountId} (Payer (renamed)), secret stored encrypted\n`);
+      const regions = await cli(['account', 'update', accountId, '--tenant', TENANT, '--option', 'regions=["eu-west-1","us-east-2"]', '--json']);
+      expect(JSON.parse(regions.stdout)).toMatchObject({ connection: { regions: ['eu-west-1', 'us-east-2'] } });
+      const unknown = await cli(['account', 'update', accountId, '--tenant', TENANT, '--option', 'colour=red']);
+      expect(unknown.stderr).toBe('error: Invalid options: unknown option(s) colour\n');
       const wrong = await cli(['account', 'update', accountId, '--tenant', TENANT, '--scope', 'subscriptions/x']);
       expect(wrong.stderr).toBe('error: --scope is not an option of a aws account\n');
     });

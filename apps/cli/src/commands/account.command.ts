@@ -48,6 +48,8 @@ interface AddOptions {
   scope?: string;
   // AWS and Azure
   endpoint?: string;
+  /** Any other provider option as key=value. */
+  option?: string[];
 }
 
 /** Which flags feed which provider option; flags of another provider are refused rather than silently dropped. */
@@ -102,12 +104,34 @@ const FLAG_NAMES: Record<string, string> = {
   endpoint: '--endpoint',
 };
 
+/** `--option key=value` (repeatable) for provider options without a dedicated flag; JSON values (numbers, lists) are parsed. */
+function collectOption(raw: string, previous: string[] = []): string[] {
+  return [...previous, raw];
+}
+
+function parseExtraOptions(raw: string[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of raw ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new CliError(`--option expects key=value, got ${JSON.stringify(item)}`);
+    const value = item.slice(eq + 1);
+    let parsed: unknown = value;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      // a plain string
+    }
+    out[item.slice(0, eq)] = parsed;
+  }
+  return out;
+}
+
 export function providerOptionsFromFlags(provider: Provider, opts: AddOptions): Record<string, unknown> {
   const own = new Set(OPTION_FLAGS[provider].map(([flag]) => flag));
   for (const other of Object.keys(FLAG_NAMES) as Array<keyof AddOptions>) {
     if (!own.has(other) && opts[other] !== undefined) throw new CliError(`${FLAG_NAMES[other]} is not an option of a ${provider} account`);
   }
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = parseExtraOptions(opts.option);
   for (const [flag, field, convert] of OPTION_FLAGS[provider]) {
     const value = opts[flag];
     if (typeof value === 'string') out[field] = convert(value);
@@ -227,6 +251,7 @@ export function addAccountCommand(program: Command): void {
     .option('--client-id <guid>', 'Azure: application (client) id')
     .option('--scope <scope>', 'Azure: subscriptions/<id> or providers/Microsoft.Billing/billingAccounts/<id>')
     .option('--endpoint <url>', 'AWS: S3 endpoint override; Azure: ARM endpoint override')
+    .option('--option <key=value>', 'any other provider option, repeatable (JSON values such as numbers are parsed)', collectOption)
     .option('--json', 'print the account as JSON')
     .action(async (opts: AddOptions) => {
       const tenantId = parseTenantId(opts.tenant);
@@ -252,6 +277,7 @@ export function addAccountCommand(program: Command): void {
     .option('--secret-file <path>', 'replace the secret with the file content')
     .option('--json', 'print the account as JSON');
   for (const flag of Object.values(FLAG_NAMES)) update.option(`${flag} <value>`, 'provider option (see `account add --help`)');
+  update.option('--option <key=value>', 'any other provider option, repeatable', collectOption);
   update.action(async (accountId: string, opts: AddOptions & { name?: string }) => {
     const tenantId = parseTenantId(opts.tenant);
     const view = await withAccounts(async (service) => {
