@@ -48,6 +48,7 @@ export const ebsGp2ToGp3Checker = defineChecker({
   docsExample: { minMonthlySavings: '1', excludeTagKeys: ['finops:ignore'] },
   *run(ctx) {
     const minSavings = new Decimal(ctx.config.minMonthlySavings);
+    const amountsBySize = new Map<string, { savings: Decimal; savingsText: string; observedText: string }>();
     for (const volume of ownRecords(ctx, 'ebs-volumes')) {
       const volumeId = volume.VolumeId;
       if (!volumeId || volume.VolumeType !== 'gp2') continue;
@@ -72,16 +73,25 @@ export const ebsGp2ToGp3Checker = defineChecker({
         ...(extraThroughput > 0 && !tpRate ? [AWS_RATE.gp3ThroughputMonth] : []),
       ];
       const priced = gp2 !== undefined && gp3 !== undefined && missing.length === 0;
-      let savings = new Decimal(0);
-      let observed: Decimal | undefined;
+      let savingsText = '0';
+      let observedText: string | undefined;
       if (priced) {
-        observed = new Decimal(gp2.price).times(size);
-        const gp3Cost = new Decimal(gp3.price)
-          .times(size)
-          .plus(iopsRate ? new Decimal(iopsRate.price).times(extraIops) : 0)
-          .plus(tpRate ? new Decimal(tpRate.price).times(extraThroughput) : 0);
-        savings = observed.minus(gp3Cost);
-        if (savings.lte(0) || savings.lt(minSavings)) continue;
+        // The amounts depend only on region and size, so the decimal arithmetic runs once per pair, not per volume.
+        const key = `${region}\u0000${size}`;
+        let amounts = amountsBySize.get(key);
+        if (!amounts) {
+          const observed = new Decimal(gp2.price).times(size);
+          const gp3Cost = new Decimal(gp3.price)
+            .times(size)
+            .plus(iopsRate ? new Decimal(iopsRate.price).times(extraIops) : 0)
+            .plus(tpRate ? new Decimal(tpRate.price).times(extraThroughput) : 0);
+          const savings = observed.minus(gp3Cost);
+          amounts = { savings, savingsText: money(savings), observedText: money(observed) };
+          amountsBySize.set(key, amounts);
+        }
+        if (amounts.savings.lte(0) || amounts.savings.lt(minSavings)) continue;
+        savingsText = amounts.savingsText;
+        observedText = amounts.observedText;
       }
       const gp3Iops = Math.max(GP3_BASELINE_IOPS, baselineIops);
       const gp3Throughput = Math.max(GP3_BASELINE_THROUGHPUT_MIBPS, extraThroughput > 0 ? throughput : GP3_BASELINE_THROUGHPUT_MIBPS);
@@ -97,10 +107,10 @@ export const ebsGp2ToGp3Checker = defineChecker({
         severity: 'low',
         title: `Change EBS volume ${volumeId} (${size} GiB) from gp2 to gp3`,
         recommendation: `Modify the volume to gp3 with ${gp3Iops} IOPS and ${gp3Throughput} MiB/s (aws ec2 modify-volume --volume-type gp3 --iops ${gp3Iops} --throughput ${gp3Throughput}). The change is online; the volume stays attached and usable while it is optimised.`,
-        estimatedMonthlySavings: priced ? money(savings) : '0',
+        estimatedMonthlySavings: savingsText,
         currency: gp2?.currency ?? ctx.pricing.currency,
         savingsBasis: priced ? 'estimated' : 'unknown',
-        ...(observed !== undefined ? { observedMonthlyCost: money(observed) } : {}),
+        ...(observedText !== undefined ? { observedMonthlyCost: observedText } : {}),
         evidence: {
           sizeGiB: size,
           state: volume.State,

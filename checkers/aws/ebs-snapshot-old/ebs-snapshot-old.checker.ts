@@ -33,6 +33,7 @@ export const ebsSnapshotOldChecker = defineChecker({
   docsExample: { minAgeDays: 180, excludeTagKeys: ['finops:ignore', 'aws:backup:source-resource', 'retention'] },
   *run(ctx) {
     const now = ctx.clock.now();
+    const monthlyByPriceAndSize = new Map<string, string>();
     const referenced = new Map<string, string>();
     for (const image of ownRecords(ctx, 'ec2-images')) {
       for (const m of image.BlockDeviceMappings ?? []) {
@@ -51,7 +52,16 @@ export const ebsSnapshotOldChecker = defineChecker({
       const tier = snapshot.StorageTier === 'archive' ? 'archive' : 'standard';
       const size = snapshot.VolumeSize ?? 0;
       const rate = ctx.pricing.rate(snapshot.Region, AWS_RATE.snapshotGbMonth(tier));
-      const monthly = rate ? new Decimal(rate.price).times(size) : undefined;
+      let monthly: string | undefined;
+      if (rate) {
+        // One decimal product per (price, size) pair rather than per snapshot.
+        const key = `${rate.price}\u0000${size}`;
+        monthly = monthlyByPriceAndSize.get(key);
+        if (monthly === undefined) {
+          monthly = money(new Decimal(rate.price).times(size));
+          monthlyByPriceAndSize.set(key, monthly);
+        }
+      }
       const finding: FindingWireInput = {
         provider: 'aws',
         accountId: ctx.accountId,
@@ -65,7 +75,7 @@ export const ebsSnapshotOldChecker = defineChecker({
         title: `EBS snapshot ${snapshotId} (${size} GiB) is ${age} days old and used by no AMI`,
         recommendation:
           'Confirm no restore or retention policy needs it, then delete it. If it must be kept for a long time and is rarely restored, move it to the archive tier instead.',
-        estimatedMonthlySavings: monthly ? money(monthly) : '0',
+        estimatedMonthlySavings: monthly ?? '0',
         currency: rate?.currency ?? ctx.pricing.currency,
         savingsBasis: monthly ? 'estimated' : 'unknown',
         evidence: {

@@ -145,6 +145,7 @@ export const ec2GravitonChecker = defineChecker({
   *run(ctx) {
     const hours = new Decimal(ctx.config.hoursPerMonth);
     const minSavings = new Decimal(ctx.config.minMonthlySavings);
+    const amountsByType = new Map<string, { savings: Decimal; savingsText: string; observed: string }>();
     for (const record of ctx.inputs.inventory('ec2-instances')) {
       const i = view(record);
       if (i.accountId !== ctx.accountId) {
@@ -170,11 +171,21 @@ export const ec2GravitonChecker = defineChecker({
 
       let savings = new Decimal(0);
       let observed: string | undefined;
+      let savingsText = '0';
       if (priced) {
-        savings = new Decimal(current.hourly).minus(proposed.hourly).times(hours);
+        // Prices depend only on region and type, so the decimal arithmetic runs once per pair, not per instance.
+        const key = `${region}\u0000${i.instanceType}`;
+        let amounts = amountsByType.get(key);
+        if (!amounts) {
+          const perMonth = new Decimal(current.hourly).minus(proposed.hourly).times(hours);
+          amounts = { savings: perMonth, savingsText: money(perMonth), observed: money(new Decimal(current.hourly).times(hours)) };
+          amountsByType.set(key, amounts);
+        }
+        savings = amounts.savings;
         // A Graviton type that is not cheaper here is no saving to recommend.
         if (savings.lte(0) || savings.lt(minSavings)) continue;
-        observed = money(new Decimal(current.hourly).times(hours));
+        observed = amounts.observed;
+        savingsText = amounts.savingsText;
       }
 
       const finding: FindingWireInput = {
@@ -189,7 +200,7 @@ export const ec2GravitonChecker = defineChecker({
         severity: 'medium',
         title: `Move ${i.instanceId} from ${i.instanceType} to Graviton ${target}`,
         recommendation: `Change the instance type to ${target} (arm64). Rebuild or pick an arm64 AMI, check that the workload's binaries and dependencies have arm64 builds, and test before switching.`,
-        estimatedMonthlySavings: priced ? money(savings) : '0',
+        estimatedMonthlySavings: savingsText,
         currency: current?.currency ?? ctx.pricing.currency,
         savingsBasis: priced ? 'estimated' : 'unknown',
         ...(observed !== undefined ? { observedMonthlyCost: observed } : {}),
