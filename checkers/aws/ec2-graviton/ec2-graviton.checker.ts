@@ -169,7 +169,6 @@ export const ec2GravitonChecker = defineChecker({
       if (!proposed) notes.push(`no on-demand price for ${target} in ${region}`);
       const priced = current && proposed && notes.length === 0;
 
-      let savings = new Decimal(0);
       let observed: string | undefined;
       let savingsText = '0';
       if (priced) {
@@ -181,9 +180,8 @@ export const ec2GravitonChecker = defineChecker({
           amounts = { savings: perMonth, savingsText: money(perMonth), observed: money(new Decimal(current.hourly).times(hours)) };
           amountsByType.set(key, amounts);
         }
-        savings = amounts.savings;
         // A Graviton type that is not cheaper here is no saving to recommend.
-        if (savings.lte(0) || savings.lt(minSavings)) continue;
+        if (amounts.savings.lte(0) || amounts.savings.lt(minSavings)) continue;
         observed = amounts.observed;
         savingsText = amounts.savingsText;
       }
