@@ -31,6 +31,7 @@ import {
   querySourceId,
   querySourceTotals,
   quoteIdent,
+  type SinglePartition,
   type SourceTotalsRow,
 } from './import-queries.ts';
 import { acquireTenantLock, recoverInterruptedSwaps, swapPartitions } from './partition-swap.ts';
@@ -504,8 +505,15 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
 
     progress(`Converting to FOCUS 1.2 (${format.id})`);
     const focusDir = path.join(workDir, 'focus');
+    const periods = [...new Set(sourceTotals.map((t) => t.billing_period as string))];
+    let single: SinglePartition | undefined;
+    if (periods.length === 1 && format.provider !== 'by-provider-name') {
+      const [billingPeriod] = periods as [string];
+      single = { billingPeriod, provider: format.provider, dir: path.join(focusDir, `billing_period=${partitionValues.billingPeriod(billingPeriod)}`, `provider=${partitionValues.provider(format.provider)}`) };
+      await mkdir(single.dir, { recursive: true });
+    }
     try {
-      await copyConvertedToStaging(conn, await conversionSql(format, srcColumns), format.provider, focusDir);
+      await copyConvertedToStaging(conn, await conversionSql(format, srcColumns), format.provider, focusDir, single);
     } catch (err) {
       throw await explainConversionError(conn, err, prepared);
     }
@@ -534,6 +542,12 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       validation = { valid: true, errors: 0, warnings: 0, messages: ['no rows'] };
     }
 
+    const misplaced = new Map<string, bigint>();
+    for (const t of focusTotals) if (t.misplaced !== '0') misplaced.set(t.billing_period, (misplaced.get(t.billing_period) ?? 0n) + BigInt(t.misplaced));
+    if (misplaced.size > 0) {
+      const text = [...misplaced].map(([period, n]) => `${n} row(s) in billing period ${period} have a BillingPeriodStart in another month`).join('; ');
+      throw new ReconciliationError(`Reconciliation failed, nothing was replaced: ${text}`, []);
+    }
     const mismatches = reconcile(sourceTotals, focusTotals);
     endPhase('reconcile');
     if (mismatches.length > 0) {
