@@ -1,5 +1,8 @@
 import { type ApiConfig, loadApiConfig } from '../config/api-config.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { connectorJobDeps } from '../workers/connector-job-deps.ts';
+import { loadWorkerConfig } from '../workers/worker-config.ts';
+import { createWorkerLogger, createWorkerRuntime, type WorkerRuntime } from '../workers/worker-runtime.ts';
 import { type ApiApp, createApiApp } from './create-app.ts';
 
 export interface RunningApi {
@@ -8,6 +11,8 @@ export interface RunningApi {
   config: ApiConfig;
   /** `http://host:port`, with the port actually bound (PORT=0 picks a free one). */
   url: string;
+  /** The scheduler and worker loop running in this process (FINOPS_ROLE=worker or all); null for FINOPS_ROLE=api. */
+  worker: WorkerRuntime | null;
   close(): Promise<void>;
 }
 
@@ -21,13 +26,25 @@ export async function startApiServer(
   if (overrides.host !== undefined) config.host = overrides.host;
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   let app: ApiApp | undefined;
+  let worker: WorkerRuntime | null = null;
   try {
     // Same rule as the CLI: a fresh embedded store just works; a shared PostgreSQL is migrated as a deploy step.
     if (store.kind === 'pglite') await store.migrate();
     else await store.assertMigrated();
     app = await createApiApp({ config, store });
     await app.listen(config.port, config.host);
+    if (config.role !== 'api') {
+      worker = await createWorkerRuntime({
+        store,
+        dataDir: config.dataDir,
+        config: loadWorkerConfig(env),
+        logger: createWorkerLogger(config.logLevel),
+        connectors: connectorJobDeps(store, config.dataDir, env),
+      });
+      worker.start();
+    }
   } catch (err) {
+    await worker?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await store.close();
     throw err;
@@ -37,14 +54,18 @@ export async function startApiServer(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;
   const started = app;
+  const runningWorker = worker;
   return {
     app: started,
     store,
     config,
     url: `http://${host}:${port}`,
+    worker: runningWorker,
     close() {
       closing ??= (async () => {
         try {
+          // Runs finish (or are released) while the store is still open.
+          await runningWorker?.stop();
           await started.close();
         } finally {
           await store.close();
