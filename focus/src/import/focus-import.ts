@@ -158,7 +158,7 @@ export interface FocusImportResult {
 
 /** Default DuckDB session limits of an import: see docs/focus/import.md (DuckDB settings) for the measurements. */
 export const IMPORT_DEFAULT_THREADS = 2;
-export const IMPORT_DEFAULT_MEMORY_LIMIT = '400MB';
+export const IMPORT_DEFAULT_MEMORY_LIMIT = '256MB';
 
 const SAFE_SOURCE = /[^A-Za-z0-9._-]+/g;
 

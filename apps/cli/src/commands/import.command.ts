@@ -139,7 +139,7 @@ export function addImportCommand(program: Command): void {
     .option('--strict', 'fail when the converted rows break an error-level FOCUS rule')
     .option('--json', 'print the summary as JSON')
     .option('--threads <n>', 'DuckDB threads for this import (default 2)')
-    .option('--memory-limit <size>', 'DuckDB memory limit for this import, e.g. 400MB (default), 1GB')
+    .option('--memory-limit <size>', 'DuckDB memory limit for this import, e.g. 256MB (default), 1GB')
     .action(async (paths: string[], opts: ImportOptions) => {
       const tenantId = requireTenant(opts.tenant);
       const threads = parseThreads(opts.threads);
