@@ -44,10 +44,25 @@ import { SavingsRepository } from '../savings/savings.repository.ts';
 import { SavingsService } from '../savings/savings.service.ts';
 import { TenantSavingsController } from '../savings/tenant-savings.controller.ts';
 import { LakeLayout } from '@openfinops/tenants';
+import { builtinCheckers } from '@openfinops/checkers';
+import { CloudAccountService } from '../accounts/cloud-account.service.ts';
+import { AdminAccountsController } from '../admin/admin-accounts.controller.ts';
+import { AdminCheckersController } from '../admin/admin-checkers.controller.ts';
+import { AdminRunsController } from '../admin/admin-runs.controller.ts';
+import { CheckerCatalogService } from '../admin/checker-catalog.service.ts';
+import { TenantCheckerConfigRepository } from '../admin/tenant-checker-config.repository.ts';
+import { defaultConnectorRegistry } from '../connectors/connector-registry.ts';
+import { RunLogRepository } from '../runs/run-log.repository.ts';
+import { RunService } from '../runs/run.service.ts';
+import { ScheduleRepository } from '../scheduler/schedule.repository.ts';
+import { ScheduleService } from '../scheduler/schedule.service.ts';
+import { secretBoxFor } from '../secrets/secret-box.ts';
+import { RunQueueRepository } from '../workers/run-queue.repository.ts';
+import { RunDetailService } from './run-detail.service.ts';
 
 export interface ApiModuleOptions {
   config: ApiConfig;
-  store: Pick<Store, 'prisma'>;
+  store: Store;
   /** Extra controllers mounted beside the built-in ones (later phases, tests of the route-access check). */
   controllers?: Type[];
 }
@@ -81,6 +96,27 @@ function providers(options: ApiModuleOptions) {
     { provide: CostLakeRepository, useFactory: () => new CostLakeRepository(layout) },
     { provide: CostService, useFactory: (lake: CostLakeRepository) => new CostService(lake, { cacheEntries: config.costCacheEntries }), inject: [CostLakeRepository] },
     { provide: SavingsService, useFactory: () => new SavingsService(new SavingsRepository(prisma())) },
+    {
+      provide: RunService,
+      useFactory: (runs: RunRepository, audit: AuditLogRepository) => new RunService(runs, new RunQueueRepository(prisma()), new RunLogRepository(prisma()), audit),
+      inject: [RUN_REPOSITORY, AuditLogRepository],
+    },
+    { provide: RunDetailService, useFactory: (runs: RunService) => new RunDetailService(runs), inject: [RunService] },
+    {
+      provide: ScheduleService,
+      useFactory: (audit: AuditLogRepository) => new ScheduleService(prisma(), new ScheduleRepository(prisma()), audit),
+      inject: [AuditLogRepository],
+    },
+    {
+      provide: CloudAccountService,
+      useFactory: () => new CloudAccountService(options.store, secretBoxFor(config.secretKeys, { dataDir: config.dataDir }), defaultConnectorRegistry()),
+    },
+    {
+      provide: CheckerCatalogService,
+      useFactory: (tenants: TenantRepository, audit: AuditLogRepository) =>
+        new CheckerCatalogService(builtinCheckers, new TenantCheckerConfigRepository(prisma()), tenants, audit),
+      inject: [TENANT_REPOSITORY, AuditLogRepository],
+    },
     { provide: API_KEY_REPOSITORY, useFactory: () => new ApiKeyRepository(prisma()) },
     {
       provide: ApiKeyService,
@@ -170,6 +206,9 @@ export class ApiModule {
         TenantFindingsController,
         TenantCostsController,
         TenantSavingsController,
+        AdminCheckersController,
+        AdminAccountsController,
+        AdminRunsController,
         ...(options.controllers ?? []),
       ],
       providers: providers(options),

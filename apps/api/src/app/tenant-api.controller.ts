@@ -14,6 +14,9 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe.ts';
 import { RUN_LIST_MAX_LIMIT, type RunRepository } from '../runs/run.repository.ts';
 import type { MembershipRepository } from '../users/membership.repository.ts';
 import { MEMBERSHIP_REPOSITORY } from '../auth/tenant-access.guard.ts';
+import { CloudAccountService } from '../accounts/cloud-account.service.ts';
+import { RunDetailService } from './run-detail.service.ts';
+import { runLogQuery, runView } from './run-view.ts';
 
 export const RUN_REPOSITORY = Symbol('RunRepository');
 export const API_KEY_REPOSITORY = Symbol('ApiKeyRepository');
@@ -40,6 +43,8 @@ export class TenantApiController {
     @Inject(MEMBERSHIP_REPOSITORY) private readonly memberships: MembershipRepository,
     @Inject(API_KEY_REPOSITORY) private readonly apiKeys: ApiKeyRepository,
     @Inject(ApiKeyService) private readonly apiKeyService: ApiKeyService,
+    @Inject(RunDetailService) private readonly runDetails: RunDetailService,
+    @Inject(CloudAccountService) private readonly accounts: CloudAccountService,
   ) {}
 
   @Roles(...ANY_MEMBER)
@@ -55,22 +60,25 @@ export class TenantApiController {
     @Param('tenantId') tenantId: string,
     @Query(new ZodValidationPipe(runsQuerySchema, 'query')) query: z.infer<typeof runsQuerySchema>,
   ) {
-    const runs = await this.runs.list(tenantId, query);
-    return {
-      runs: runs.map((r) => ({
-        id: r.id,
-        kind: r.kind,
-        status: r.status,
-        checkId: r.checkId,
-        cloudAccountId: r.cloudAccountId,
-        attempts: r.attempts,
-        createdAt: r.createdAt,
-        startedAt: r.startedAt,
-        finishedAt: r.finishedAt,
-        stats: r.stats,
-        error: r.error,
-      })),
-    };
+    return { runs: (await this.runs.list(tenantId, query)).map(runView) };
+  }
+
+  /** One run with its log lines (read-only for every member). */
+  @Roles(...ANY_MEMBER)
+  @Get('runs/:runId')
+  run(
+    @Param('tenantId') tenantId: string,
+    @Param('runId', new ZodValidationPipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/), 'param')) runId: string,
+    @Query(new ZodValidationPipe(runLogQuery, 'query')) q: z.infer<typeof runLogQuery>,
+  ) {
+    return this.runDetails.detail(tenantId, runId, q);
+  }
+
+  /** The tenant's cloud accounts: settings and status, never secrets (only `hasSecret`). */
+  @Roles(...ANY_MEMBER)
+  @Get('accounts')
+  async listAccounts(@Param('tenantId') tenantId: string) {
+    return { accounts: await this.accounts.list(tenantId) };
   }
 
   @Roles(...ADMIN_AND_UP)

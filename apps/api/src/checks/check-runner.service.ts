@@ -30,6 +30,7 @@ import { FindingStateRepository, type FindingSighting } from '../findings/findin
 import type { LifecyclePlan } from '../findings/finding-lifecycle.ts';
 import { RunRepository } from '../runs/run.repository.ts';
 import { TenantRepository } from '../tenants/tenant.repository.ts';
+import { TenantCheckerConfigRepository } from '../admin/tenant-checker-config.repository.ts';
 
 export interface CheckRunnerDeps {
   prisma: PrismaClient;
@@ -456,6 +457,8 @@ export class CheckRunnerService {
     const checkers = input.checkerIds ? input.checkerIds.map((id) => findChecker(loaded, id)) : [...loaded];
     const tenant = await this.tenants.require(tenantId);
     if (tenant.status !== 'active') throw new TenantSuspendedError(tenantId);
+    // Per-tenant settings (admin API): disabled checkers are skipped, stored config applies unless the caller passes one.
+    const settings = new Map((await new TenantCheckerConfigRepository(this.deps.prisma).list(tenantId)).map((s) => [s.checkId, s]));
     const inventory = await this.inventoryForAll(tenantId, input, progress);
     const entries: CheckRunAllEntry[] = [];
     const record = (entry: CheckRunAllEntry) => {
@@ -468,6 +471,11 @@ export class CheckRunnerService {
       for (const checker of checkers) {
         const kinds = checker.inputs.inventory ?? [];
         const skip = (reason: string) => record({ checkerId: checker.id, accountId: null, status: 'skipped', runId: null, reason, stats: null });
+        const setting = settings.get(checker.id);
+        if (setting && !setting.enabled) {
+          skip('disabled for this tenant');
+          continue;
+        }
         let accounts: string[];
         if (kinds.length > 0) {
           if (!inventory) {
@@ -503,7 +511,7 @@ export class CheckRunnerService {
               accountId,
               ...(kinds.length > 0 && inventory ? { inventory: snapshotForAccount(inventory.snapshot, accountId) } : {}),
               ...(focus ? { focus } : {}),
-              config: input.configs?.[checker.id],
+              config: input.configs?.[checker.id] ?? setting?.config,
               ...(input.now ? { now: input.now } : {}),
               onProgress: progress,
             });
