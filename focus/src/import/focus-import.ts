@@ -15,6 +15,7 @@ import { fastDecimalCasts } from './decimal-cast.ts';
 import { canonicalDecimal, fromScaled, toScaled } from './decimal-text.ts';
 import {
   applySessionSettings,
+  copyConvertedToFile,
   copyConvertedToStaging,
   copyRollupsToStaging,
   createStagedFocusView,
@@ -27,11 +28,12 @@ import {
   findColumnWithValue,
   findRowWithValue,
   type FocusTotalsRow,
+  queryStagedPeriods,
   queryStagedTotals,
+  partitionStagedFile,
   querySourceId,
   querySourceTotals,
   quoteIdent,
-  type SinglePartition,
   type SourceTotalsRow,
 } from './import-queries.ts';
 import { acquireTenantLock, recoverInterruptedSwaps, swapPartitions } from './partition-swap.ts';
@@ -427,6 +429,30 @@ function toTotals(rows: FocusTotalsRow[]): PeriodCurrencyTotals[] {
   }));
 }
 
+async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = Date.now();
+  const result = await fn();
+  return { result, ms: Date.now() - started };
+}
+
+/**
+ * Moves the converted rows of a fixed-provider source into `billing_period=<p>/provider=<v>/`, by the billing periods
+ * the rows themselves carry: one period (the usual export) is a rename; several are split by a parquet-to-parquet
+ * COPY; no rows leave no partition.
+ */
+async function placeConvertedFile(conn: DuckDBConnection, file: string, provider: string, focusDir: string): Promise<void> {
+  const periods = await queryStagedPeriods(conn, file);
+  const [only] = periods;
+  if (periods.length === 1 && only) {
+    const dir = path.join(focusDir, `billing_period=${partitionValues.billingPeriod(only)}`, `provider=${partitionValues.provider(provider)}`);
+    await mkdir(dir, { recursive: true });
+    await rename(file, path.join(dir, 'data_0.parquet'));
+    return;
+  }
+  if (periods.length > 0) await partitionStagedFile(conn, file, provider, focusDir);
+  await rm(file, { force: true });
+}
+
 export async function importFocusFiles(options: FocusImportOptions): Promise<FocusImportResult> {
   const started = Date.now();
   const progress = options.onProgress ?? (() => {});
@@ -447,11 +473,12 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
   try {
     await recoverInterruptedSwaps(stagingRoot);
     await mkdir(path.join(workDir, 'tmp'), { recursive: true });
-    await applySessionSettings(conn, {
+    const settings = {
       threads: options.threads ?? IMPORT_DEFAULT_THREADS,
       memoryLimit: options.memoryLimit ?? IMPORT_DEFAULT_MEMORY_LIMIT,
       tempDirectory: path.join(workDir, 'tmp'),
-    });
+    };
+    await applySessionSettings(conn, settings);
     progress('Reading headers');
     const { files, manifests } = await collectSourceFiles(options.inputs, workDir);
     for (const f of files) {
@@ -491,34 +518,39 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       return { status: 'skipped', ...base, rows: 0, partitions: [], totals: [], validation: null, durationMs: Date.now() - started, rowsPerSecond: 0, phasesMs };
     }
 
-    progress(`Summing the source (${format.id})`);
-    let sourceTotals: SourceTotalsRow[];
-    try {
-      sourceTotals = await querySourceTotals(conn, fastDecimalCasts(format.sourceTotalsSql));
-    } catch (err) {
-      throw await explainConversionError(conn, err, prepared);
-    }
+    // The source totals and the conversion each read the source files; run side by side on two connections they
+    // overlap (each is its own wall time in phasesMs) instead of queuing one full read of the files behind the other.
+    progress(`Converting to FOCUS 1.2 and summing the source (${format.id})`);
+    const totalsConn = await instance.connect();
+    const focusDir = path.join(workDir, 'focus');
+    const provider = format.provider === 'by-provider-name' ? null : partitionValues.provider(format.provider);
+    const converted = path.join(workDir, 'converted.parquet');
+    const [totalsRun, convertRun] = await Promise.allSettled([
+      timed(async () => {
+        await applySessionSettings(totalsConn, settings);
+        await createSrcView(totalsConn, prepared);
+        return querySourceTotals(totalsConn, fastDecimalCasts(format.sourceTotalsSql));
+      }),
+      timed(async () => {
+        const sql = await conversionSql(format, srcColumns);
+        // A fixed-provider source is written as one file and placed by its own billing periods below: PARTITION_BY
+        // routes every row through partitioned buffers, ~20% more CPU for the usual one-period export.
+        if (provider) await copyConvertedToFile(conn, sql, converted);
+        else await copyConvertedToStaging(conn, sql, format.provider, focusDir);
+      }),
+    ]);
+    totalsConn.closeSync();
+    if (totalsRun.status === 'rejected') throw await explainConversionError(conn, totalsRun.reason, prepared);
+    if (convertRun.status === 'rejected') throw await explainConversionError(conn, convertRun.reason, prepared);
+    const sourceTotals = totalsRun.value.result;
+    phasesMs.sourceTotals = totalsRun.value.ms;
     const undated = sourceTotals.find((t) => t.billing_period === null);
     if (undated) throw new SourceInputError(`${undated.row_count} row(s) have no billing period start; cannot place them in a partition`);
     for (const t of sourceTotals) partitionValues.billingPeriod(t.billing_period as string);
-    endPhase('sourceTotals');
-
-    progress(`Converting to FOCUS 1.2 (${format.id})`);
-    const focusDir = path.join(workDir, 'focus');
-    const periods = [...new Set(sourceTotals.map((t) => t.billing_period as string))];
-    let single: SinglePartition | undefined;
-    if (periods.length === 1 && format.provider !== 'by-provider-name') {
-      const [billingPeriod] = periods as [string];
-      single = { billingPeriod, provider: format.provider, dir: path.join(focusDir, `billing_period=${partitionValues.billingPeriod(billingPeriod)}`, `provider=${partitionValues.provider(format.provider)}`) };
-      await mkdir(single.dir, { recursive: true });
-    }
-    try {
-      await copyConvertedToStaging(conn, await conversionSql(format, srcColumns), format.provider, focusDir, single);
-    } catch (err) {
-      throw await explainConversionError(conn, err, prepared);
-    }
+    if (provider) await placeConvertedFile(conn, converted, provider, focusDir);
     const staged = await listPartitionDirs(focusDir);
-    endPhase('convert');
+    phasesMs.convert = convertRun.value.ms + (Date.now() - phaseStart - Math.max(totalsRun.value.ms, convertRun.value.ms));
+    phaseStart = Date.now();
     let validation: ValidationSummary | null = null;
     let focusTotals: FocusTotalsRow[] = [];
     if (staged.length > 0) {
@@ -542,12 +574,6 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       validation = { valid: true, errors: 0, warnings: 0, messages: ['no rows'] };
     }
 
-    const misplaced = new Map<string, bigint>();
-    for (const t of focusTotals) if (t.misplaced !== '0') misplaced.set(t.billing_period, (misplaced.get(t.billing_period) ?? 0n) + BigInt(t.misplaced));
-    if (misplaced.size > 0) {
-      const text = [...misplaced].map(([period, n]) => `${n} row(s) in billing period ${period} have a BillingPeriodStart in another month`).join('; ');
-      throw new ReconciliationError(`Reconciliation failed, nothing was replaced: ${text}`, []);
-    }
     const mismatches = reconcile(sourceTotals, focusTotals);
     endPhase('reconcile');
     if (mismatches.length > 0) {

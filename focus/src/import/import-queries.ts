@@ -2,7 +2,6 @@
  * Every DuckDB statement the import runs, one named function each. File paths and filter values are bound
  * parameters; identifiers (column names read from headers) are quoted with quoteIdent.
  */
-import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceFile } from './source-files.ts';
 
@@ -138,36 +137,32 @@ export function providerPartitionExpr(provider: string): string {
  */
 export const STAGED_ROW_GROUP_SIZE = 15_360;
 
-/** The one lake partition every converted row belongs to, when the caller knows it before converting. */
-export interface SinglePartition {
-  billingPeriod: string;
-  provider: string;
-  /** `<target>/billing_period=<p>/provider=<v>`, already created. */
-  dir: string;
-}
-
-/**
- * Converts `src` and writes staged parquet, hive-partitioned by billing period and lake provider. With `single` the
- * rows go straight into that partition's directory: PARTITION_BY routes every row through partitioned buffers first,
- * which cost ~20% more CPU for the same rows (1 M-row benchmark CUR, one period). queryStagedTotals counts rows whose
- * BillingPeriodStart disagrees with their directory, so a wrong guess cannot place rows silently.
- */
-export async function copyConvertedToStaging(
-  conn: DuckDBConnection,
-  conversionSql: string,
-  provider: string,
-  targetDir: string,
-  single?: SinglePartition,
-): Promise<void> {
-  if (single) {
-    await conn.run(
-      `COPY (${conversionSql}) TO ${sqlString(path.join(single.dir, 'data_0.parquet'))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${STAGED_ROW_GROUP_SIZE})`,
-    );
-    return;
-  }
+/** Converts `src` and writes staged parquet, hive-partitioned by billing period and lake provider. */
+export async function copyConvertedToStaging(conn: DuckDBConnection, conversionSql: string, provider: string, targetDir: string): Promise<void> {
   await conn.run(`COPY (
       SELECT *, strftime("BillingPeriodStart", '%Y-%m') AS billing_period, ${providerPartitionExpr(provider)} AS provider
       FROM (${conversionSql})
+    ) TO ${sqlString(targetDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (billing_period, provider), ROW_GROUP_SIZE ${STAGED_ROW_GROUP_SIZE})`);
+}
+
+/** Converts `src` into one parquet file, to be placed into its partitions afterwards (placeConvertedFile). */
+export async function copyConvertedToFile(conn: DuckDBConnection, conversionSql: string, file: string): Promise<void> {
+  await conn.run(`COPY (${conversionSql}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${STAGED_ROW_GROUP_SIZE})`);
+}
+
+/** The distinct billing periods (`yyyy-mm` of BillingPeriodStart, NULL included) of one converted file. */
+export async function queryStagedPeriods(conn: DuckDBConnection, file: string): Promise<Array<string | null>> {
+  const r = await conn.runAndReadAll(
+    `SELECT DISTINCT strftime("BillingPeriodStart", '%Y-%m') AS p FROM read_parquet(${sqlString(file)}, hive_partitioning = false) ORDER BY 1`,
+  );
+  return (r.getRowObjectsJson() as Array<{ p: string | null }>).map((row) => row.p);
+}
+
+/** Splits one converted file of several billing periods into the staged hive layout, for a fixed provider. */
+export async function partitionStagedFile(conn: DuckDBConnection, file: string, provider: string, targetDir: string): Promise<void> {
+  await conn.run(`COPY (
+      SELECT *, strftime("BillingPeriodStart", '%Y-%m') AS billing_period, ${sqlString(provider)} AS provider
+      FROM read_parquet(${sqlString(file)}, hive_partitioning = false)
     ) TO ${sqlString(targetDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (billing_period, provider), ROW_GROUP_SIZE ${STAGED_ROW_GROUP_SIZE})`);
 }
 
@@ -208,8 +203,6 @@ export interface FocusTotalsRow {
   billed_cost: string | null;
   effective_cost: string | null;
   list_cost: string | null;
-  /** Rows whose BillingPeriodStart month is not the billing period of the directory they were written to. */
-  misplaced: string;
 }
 
 export async function queryStagedTotals(conn: DuckDBConnection, relation: string): Promise<FocusTotalsRow[]> {
@@ -217,8 +210,7 @@ export async function queryStagedTotals(conn: DuckDBConnection, relation: string
       CAST(count(*) AS VARCHAR) AS row_count,
       CAST(SUM("BilledCost") AS VARCHAR) AS billed_cost,
       CAST(SUM("EffectiveCost") AS VARCHAR) AS effective_cost,
-      CAST(SUM("ListCost") AS VARCHAR) AS list_cost,
-      CAST(count(*) FILTER (WHERE strftime("BillingPeriodStart", '%Y-%m') IS DISTINCT FROM billing_period) AS VARCHAR) AS misplaced
+      CAST(SUM("ListCost") AS VARCHAR) AS list_cost
     FROM ${quoteIdent(relation)} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
   return r.getRowObjectsJson() as unknown as FocusTotalsRow[];
 }

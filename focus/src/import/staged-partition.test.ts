@@ -11,8 +11,8 @@ const HEADER = [
   'lineItem/LineItemType', 'lineItem/UsageStartDate', 'lineItem/UsageEndDate', 'lineItem/ProductCode', 'lineItem/UsageAmount',
   'lineItem/CurrencyCode', 'lineItem/UnblendedRate', 'lineItem/UnblendedCost', 'pricing/publicOnDemandCost', 'pricing/unit',
 ].join(',');
-const row = (id: string, cost: string, currency = 'USD') =>
-  [id, '012345678901', '2024-03-01T00:00:00Z', '2024-04-01T00:00:00Z', '111111111111', 'Usage', '2024-03-02T00:00:00Z', '2024-03-02T01:00:00Z', 'AmazonEC2', '2', currency, '0.5', cost, cost, 'Hrs'].join(',');
+const row = (id: string, cost: string, currency = 'USD', month = '03') =>
+  [id, '012345678901', `2024-${month}-01T00:00:00Z`, `2024-${month === '03' ? '04' : '05'}-01T00:00:00Z`, '111111111111', 'Usage', `2024-${month}-02T00:00:00Z`, `2024-${month}-02T01:00:00Z`, 'AmazonEC2', '2', currency, '0.5', cost, cost, 'Hrs'].join(',');
 
 describe('staged partitions', () => {
   let dir: string;
@@ -37,7 +37,21 @@ describe('staged partitions', () => {
     expect(files).toEqual([`part-${result.runId}-0.parquet`]);
   });
 
-  it('refuses rows whose BillingPeriodStart is not the month of the partition they were written to', async () => {
+  it('splits a source of several billing periods into one partition each', async () => {
+    const two = path.join(dir, 'two-periods.csv');
+    await writeFile(two, `${HEADER}\n${row('a', '1')}\n${row('b', '2', 'USD', '04')}\n${row('c', '3', 'USD', '04')}\n`);
+    const result = await importFocusFiles({ tenantId: 'two', inputs: [two], layout });
+    expect(result.partitions.map((p) => [p.billingPeriod, p.provider, p.rows])).toEqual([
+      ['2024-03', 'aws', 1],
+      ['2024-04', 'aws', 2],
+    ]);
+    expect(result.totals.map((t) => [t.billingPeriod, t.billedCost])).toEqual([
+      ['2024-03', '1'],
+      ['2024-04', '5'],
+    ]);
+  });
+
+  it('places converted rows by their own BillingPeriodStart, so a shifted period fails reconciliation', async () => {
     const shifted = {
       ...awsCurV1Format,
       id: 'aws-cur-v1-shifted',
@@ -45,7 +59,9 @@ describe('staged partitions', () => {
     };
     const err = await importFocusFiles({ tenantId: 'shifted', inputs: [csv], layout, formats: [shifted] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReconciliationError);
-    expect((err as Error).message).toContain('3 row(s) in billing period 2024-03 have a BillingPeriodStart in another month');
+    // Rows land in the partition of their own BillingPeriodStart (2024-04), which the source (2024-03) does not have.
+    expect((err as Error).message).toContain('2024-03 USD rows: source 2, FOCUS 0');
+    expect((err as Error).message).toContain('2024-04 USD rows: source 0, FOCUS 2');
     await expect(readdir(layout.focusPartitionDir('shifted', { billingPeriod: '2024-03', provider: 'aws', source: '012345678901' }))).rejects.toThrow(/ENOENT/);
   });
 });
