@@ -314,18 +314,14 @@ export class CostLakeRepository {
   }
 
   /**
-   * A fingerprint of the tenant's rollup and detail files (path, inode, size, mtime). An import swaps whole
-   * partition directories, so any change to the data changes it; callers cache answers under it.
+   * A fingerprint of the dataset's files (path, inode, size, mtime) that answers `source` queries. An import swaps
+   * whole partition directories of both datasets, so any change to the data changes it; callers cache answers under it.
    */
-  async lakeVersion(tenantId: string): Promise<string> {
+  async lakeVersion(tenantId: string, source: CostSource): Promise<string> {
     const id = parseTenantId(tenantId);
-    const hash = createHash('sha256');
-    for (const [name, dir] of [
-      ['rollups', this.layout.rollupsTenantDir(id)],
-      ['detail', this.layout.focusTenantDir(id)],
-    ] as const) {
-      for (const f of await listParquet(dir)) hash.update(`${name}\0${f.rel}\0${f.ino}\0${f.size}\0${f.mtimeNs}\n`);
-    }
+    const hash = createHash('sha256').update(source);
+    const dir = source === 'rollups' ? this.layout.rollupsTenantDir(id) : this.layout.focusTenantDir(id);
+    for (const f of await listParquet(dir)) hash.update(`\0${f.rel}\0${f.ino}\0${f.size}\0${f.mtimeNs}`);
     return hash.digest('base64url');
   }
 

@@ -1,7 +1,7 @@
 import type { CostSummaryQuery, CostSummaryResponse, CostTrendQuery, CostTrendResponse } from '@openfinops/contracts';
 import { fromScaled, toScaled } from '@openfinops/focus';
 import { parseTenantId } from '@openfinops/tenants';
-import { costSourceFor, type CostAmountsRow, type CostFilter, type CostLakeRepository, type DailyCostRow } from './cost-lake.repository.ts';
+import { costSourceFor, type CostAmountsRow, type CostFilter, type CostLakeRepository, type CostSource, type DailyCostRow } from './cost-lake.repository.ts';
 
 /** Complete days the forecast's run rate averages. */
 export const FORECAST_BASIS_DAYS = 7;
@@ -117,9 +117,9 @@ export class CostService {
   }
 
   summary(tenantId: string, q: CostSummaryQuery): Promise<CostSummaryResponse> {
-    return this.cached(tenantId, 'summary', q, async () => {
-      const { groupBy = [], ...filters } = q;
-      const filter = toFilter(filters);
+    const { groupBy = [], ...filters } = q;
+    const filter = toFilter(filters);
+    return this.cached(tenantId, costSourceFor(groupBy, filter), 'summary', q, async () => {
       const rows = await this.lake.groups(tenantId, groupBy, filter);
       return {
         from: q.from ?? null,
@@ -137,9 +137,9 @@ export class CostService {
     const to = q.to ?? nextMonthStart(asOf);
     const from = q.from ?? (q.granularity === 'day' ? monthStart(asOf, 1) : monthStart(asOf, 11));
     const resolved = { ...q, asOf, from, to };
-    return this.cached(tenantId, 'trend', resolved, async () => {
-      const { groupBy = [], granularity, asOf: _asOf, ...filters } = resolved;
-      const filter = toFilter(filters);
+    const { groupBy = [], granularity, asOf: _asOf, ...filters } = resolved;
+    const filter = toFilter(filters);
+    return this.cached(tenantId, costSourceFor(groupBy, filter), 'trend', resolved, async () => {
       const rows = await this.lake.periods(tenantId, granularity, groupBy, filter);
       return {
         granularity,
@@ -189,18 +189,18 @@ export class CostService {
     return out;
   }
 
-  private async cached<T>(tenantId: string, kind: string, query: unknown, compute: () => Promise<T>): Promise<T> {
+  private async cached<T>(tenantId: string, source: CostSource, kind: string, query: unknown, compute: () => Promise<T>): Promise<T> {
     const id = parseTenantId(tenantId);
     if (!this.cache) {
       await this.lake.recover(id);
       return compute();
     }
     const key = (version: string) => JSON.stringify([id, version, kind, query]);
-    const hit = this.cache.get<T>(key(await this.lake.lakeVersion(id)));
+    const hit = this.cache.get<T>(key(await this.lake.lakeVersion(id, source)));
     if (hit !== undefined) return hit;
     await this.lake.recover(id);
     // Read the version before the data: an import landing in between only makes the entry stale-keyed, never wrong-keyed.
-    const version = await this.lake.lakeVersion(id);
+    const version = await this.lake.lakeVersion(id, source);
     const answer = await compute();
     this.cache.set(key(version), answer);
     return answer;
