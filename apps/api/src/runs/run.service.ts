@@ -1,3 +1,4 @@
+import { CHECKER_ID_PATTERN } from '@openfinops/checkers';
 import { parseTenantId } from '@openfinops/tenants';
 import type { AuditLogRepository } from '../admin/audit-log.repository.ts';
 import type { JobKind, Prisma } from '../generated/prisma/client.ts';
@@ -35,14 +36,14 @@ export interface CancelResult {
   outcome: CancelOutcome;
 }
 
-const CHECK_ID = /^[a-z0-9][a-z0-9-]{0,127}$/;
-
 /** Which targets make sense for a kind; used for triggered runs and schedules alike. */
 export function validateRunTarget(kind: JobKind, target: { cloudAccountId?: string | null; checkId?: string | null }): void {
   if (!RUN_KINDS.includes(kind)) throw new InvalidRunInputError('kind', `${JSON.stringify(kind)} is not one of ${RUN_KINDS.join(', ')}`);
   if (target.checkId != null) {
     if (kind !== 'check') throw new InvalidRunInputError('checkId', `only check runs name a checker, not ${kind} runs`);
-    if (!CHECK_ID.test(target.checkId)) throw new InvalidRunInputError('checkId', `${JSON.stringify(target.checkId)} is not a checker id`);
+    if (!CHECKER_ID_PATTERN.test(target.checkId)) {
+      throw new InvalidRunInputError('checkId', `${JSON.stringify(target.checkId)} is not a checker id (<provider>/<name>, e.g. aws/ec2-graviton)`);
+    }
   }
   if (target.cloudAccountId != null && kind === 'check') {
     throw new InvalidRunInputError('cloudAccountId', 'a check run covers every account of the tenant; leave the account out');

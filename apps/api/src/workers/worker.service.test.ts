@@ -177,9 +177,16 @@ describeStores('WorkerService', (suite) => {
     const second = await services().runs.trigger(t, { kind: 'import', actor: 'test' });
     expect(second).toMatchObject({ created: false, run: { id: first.run.id } });
     await expect(services().runs.retry(t, first.run.id, 'test')).rejects.toThrow(/is queued: it cannot become queued/);
-    await expect(services().runs.trigger(t, { kind: 'check', checkId: 'x', cloudAccountId: 'a', actor: 'test' })).rejects.toThrow(
+    await expect(services().runs.trigger(t, { kind: 'check', checkId: 'aws/ec2-graviton', cloudAccountId: 'a', actor: 'test' })).rejects.toThrow(
       /Invalid run cloudAccountId: a check run covers every account/,
     );
+    await expect(services().runs.trigger(t, { kind: 'check', checkId: 'Graviton', actor: 'test' })).rejects.toThrow(/"Graviton" is not a checker id/);
+    await expect(services().runs.trigger(t, { kind: 'import', checkId: 'aws/ec2-graviton', actor: 'test' })).rejects.toThrow(
+      /only check runs name a checker/,
+    );
+    const one = await services().runs.trigger(t, { kind: 'check', checkId: 'aws/ec2-graviton', actor: 'test' });
+    expect(one.run).toMatchObject({ kind: 'check', checkId: 'aws/ec2-graviton', status: 'queued' });
+    await services().runs.cancel(t, one.run.id, 'test');
     await expect(services().runs.trigger(t, { kind: 'import', cloudAccountId: 'nope', actor: 'test' })).rejects.toThrow(
       /has no cloud account "nope"/,
     );
