@@ -143,8 +143,8 @@ describeStores('RunQueueRepository', (suite) => {
     expect(await queue().cancel(t, running.run.id)).toBe('requested');
     expect(await queue().cancel(t, running.run.id)).toBe('requested');
     expect(await queue().heartbeat(t, running.run.id, 'w1', 5_000)).toBe('cancel');
-    // A cancelled run is not retried even when its failure is retryable.
-    expect((await queue().fail(t, running.run.id, 'w1', 'aborted', { retryable: true, retryInMs: 0 })).status).toBe('failed');
+    // A run whose cancel was asked is not retried even when its failure is retryable: it ends cancelled.
+    expect((await queue().fail(t, running.run.id, 'w1', 'aborted', { retryable: true, retryInMs: 0 })).status).toBe('cancelled');
     await expect(queue().cancel(t, running.run.id)).rejects.toThrow(RunStateError);
     await expect(queue().cancel('q1', running.run.id)).rejects.toThrow(/does not exist for tenant "q1"/);
 

@@ -29,7 +29,8 @@ export interface ClaimedRun {
 export type HeartbeatResult = 'ok' | 'cancel' | 'lost';
 
 export interface FailOutcome {
-  status: 'queued' | 'failed';
+  /** `cancelled` when a cancel was asked before the failure: the run is not retried and ends as cancelled. */
+  status: 'queued' | 'failed' | 'cancelled';
   attempts: number;
   maxAttempts: number;
   /** When a re-queued run becomes claimable again. */
@@ -248,7 +249,7 @@ export class RunQueueRepository {
 
   /**
    * Records a failed attempt. A retryable failure with attempts left goes back to the queue, claimable after
-   * `retryInMs`; anything else fails the run. A run whose cancel was asked is not retried.
+   * `retryInMs`; anything else fails the run. A run whose cancel was asked is not retried and ends cancelled.
    */
   async fail(
     tenantId: string,
@@ -259,14 +260,16 @@ export class RunQueueRepository {
   ): Promise<FailOutcome> {
     const tenant = parseTenantId(tenantId);
     const stats = JSON.stringify(options.stats ?? {});
-    const rows = await this.prisma.$queryRaw<Array<{ status: 'queued' | 'failed'; attempts: number; maxAttempts: number; availableAt: Date }>>`
+    const rows = await this.prisma.$queryRaw<Array<{ status: FailOutcome['status']; attempts: number; maxAttempts: number; availableAt: Date }>>`
       WITH decision AS (
         SELECT "id", (${options.retryable}::boolean AND "attempts" < "maxAttempts" AND "cancelAskedAt" IS NULL) AS "retry"
           FROM "Run"
          WHERE "id" = ${runId} AND "tenantId" = ${tenant} AND "status" = 'running' AND "leaseOwner" = ${owner}
       )
       UPDATE "Run" AS r
-         SET "status" = CASE WHEN d."retry" THEN 'queued'::"RunStatus" ELSE 'failed'::"RunStatus" END,
+         SET "status" = CASE WHEN d."retry" THEN 'queued'::"RunStatus"
+                             WHEN r."cancelAskedAt" IS NOT NULL THEN 'cancelled'::"RunStatus"
+                             ELSE 'failed'::"RunStatus" END,
              "availableAt" = CASE WHEN d."retry" THEN ${NOW} + ${millis(options.retryInMs)} ELSE r."availableAt" END,
              "finishedAt" = CASE WHEN d."retry" THEN NULL ELSE ${NOW} END,
              "error" = ${error},

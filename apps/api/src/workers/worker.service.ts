@@ -257,7 +257,10 @@ export class WorkerService {
         const retryable = isRetryable(err);
         const retryInMs = retryDelayMs(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
         const outcome = await this.queue.fail(tenantId, runId, this.owner, errorMessage(err), { retryable, retryInMs });
-        if (outcome.status === 'queued') {
+        if (outcome.status === 'cancelled') {
+          this.summary.cancelled++;
+          log.warn('failed after cancellation was asked: run cancelled', { error: errorMessage(err) });
+        } else if (outcome.status === 'queued') {
           this.summary.retried++;
           log.warn(`attempt ${outcome.attempts} failed; retrying at ${outcome.availableAt.toISOString()}`, {
             error: errorMessage(err),
