@@ -2,7 +2,7 @@ import type { FindingWireInput } from '@openfinops/contracts';
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { money } from './checker-helpers.ts';
-import type { CheckerContext, CheckerProvider, CheckerSeverity } from './define-checker.ts';
+import { type Checker, type CheckerContext, type CheckerProvider, type CheckerSeverity, defineChecker } from './define-checker.ts';
 import type { FocusInput, FocusRow } from './focus-input.ts';
 
 /**
@@ -54,6 +54,38 @@ export function trailingDays(now: Date, days: number, endOffsetDays = 0): Period
   const end = new Date(utcMidnight(now).getTime() - endOffsetDays * MS_PER_DAY);
   const start = new Date(end.getTime() - days * MS_PER_DAY);
   return { start, end, days, label: `${isoDay(start)}..${isoDay(new Date(end.getTime() - MS_PER_DAY))}` };
+}
+
+/**
+ * The instants a billing check looks back from. Billing exports arrive late and samples can be years old, so a check
+ * evaluates as of its data, not only the wall clock: look-backs end where the sub account's FOCUS rows of the provider
+ * end, unless the run's clock is earlier (a re-run "as of" a past date never sees later data).
+ */
+export interface BillingAsOf {
+  /** For windows of whole days: the newest ChargePeriodEnd of the rows, or the clock when that is earlier. */
+  day: Date;
+  /**
+   * For calendar months: the end of the newest month that has charges (so its last full month is the newest month
+   * of data, complete or as complete as the export is), or the clock when that is earlier.
+   */
+  month: Date;
+  /** Newest ChargePeriodEnd (ISO) of the provider's rows in the sub account; null when there are none. */
+  dataEnd: string | null;
+}
+
+export async function billingAsOf<C>(ctx: CheckerContext<C>, provider: CheckerProvider): Promise<BillingAsOf> {
+  const now = ctx.clock.now();
+  const rows = await ctx.inputs.focus.query<{ data_end: string | null } & FocusRow>(
+    `SELECT max("ChargePeriodEnd") AS data_end FROM focus WHERE ${PROVIDER_FILTER_SQL(1)} AND "SubAccountId" = $2`,
+    [providerNamesParam(provider), ctx.accountId],
+  );
+  const dataEnd = rows[0]?.data_end ?? null;
+  const end = dataEnd === null ? Number.NaN : Date.parse(dataEnd);
+  if (Number.isNaN(end) || end >= now.getTime()) return { day: now, month: now, dataEnd };
+  // The month the last charged instant falls in; its end is the next month's first day.
+  const last = new Date(end - 1);
+  const monthEnd = Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 1);
+  return { day: new Date(end), month: new Date(Math.min(monthEnd, now.getTime())), dataEnd };
 }
 
 /** A finding's region from the RegionIds its rows carry: the single one, else "global" (the list goes into evidence). */
@@ -154,7 +186,7 @@ export async function untaggedSpendFindings<C extends { requiredTags: string[]; 
   meta: BillingCheckMeta,
   tagWord: 'tag' | 'label',
 ): Promise<FindingWireInput[]> {
-  const period = lastFullMonth(ctx.clock.now());
+  const period = lastFullMonth((await billingAsOf(ctx, meta.provider)).month);
   const min = new Decimal(ctx.config.minUnallocatedCost);
   const rows = await queryUntaggedSpend(ctx.inputs.focus, {
     provider: meta.provider,
@@ -259,7 +291,7 @@ export async function unusedCommitmentFindings<C extends { minUnusedCost: string
   meta: BillingCheckMeta,
   recommendation: (resourceType: string) => string,
 ): Promise<FindingWireInput[]> {
-  const period = lastFullMonth(ctx.clock.now());
+  const period = lastFullMonth((await billingAsOf(ctx, meta.provider)).month);
   const rows = await queryUnusedCommitments(ctx.inputs.focus, { provider: meta.provider, accountId: ctx.accountId, period });
   const min = new Decimal(ctx.config.minUnusedCost);
   const findings: FindingWireInput[] = [];
@@ -433,7 +465,7 @@ export function detectDailyAnomalies(rows: readonly DailyCostRow[], evaluated: r
 
 export async function costAnomalyFindings<C extends AnomalyConfig>(ctx: CheckerContext<C>, meta: BillingCheckMeta): Promise<FindingWireInput[]> {
   const cfg = ctx.config;
-  const evaluatedPeriod = trailingDays(ctx.clock.now(), cfg.evaluateDays);
+  const evaluatedPeriod = trailingDays((await billingAsOf(ctx, meta.provider)).day, cfg.evaluateDays);
   const start = new Date(evaluatedPeriod.start.getTime() - cfg.baselineDays * MS_PER_DAY);
   const rows = await queryDailyServiceCost(ctx.inputs.focus, { provider: meta.provider, accountId: ctx.accountId, start, end: evaluatedPeriod.end });
   const evaluated = Array.from({ length: cfg.evaluateDays }, (_, i) => isoDay(new Date(evaluatedPeriod.start.getTime() + i * MS_PER_DAY)));
@@ -469,5 +501,31 @@ export async function costAnomalyFindings<C extends AnomalyConfig>(ctx: CheckerC
       },
       discriminator: `day:${a.day}`,
     } satisfies FindingWireInput;
+  });
+}
+
+/**
+ * The daily cost anomaly check of one provider: every provider's check is this one rule over its own FOCUS rows,
+ * so only the provider and the module (for fixtures and docs) differ.
+ */
+export function defineCostAnomalyChecker(provider: CheckerProvider, moduleUrl: string): Checker<z.output<ReturnType<typeof costAnomalyConfigSchema>>> {
+  const meta: BillingCheckMeta = { checkId: `${provider}/cost-anomaly`, checkVersion: '1.0.0', provider, severity: 'medium' };
+  return defineChecker({
+    id: meta.checkId,
+    version: meta.checkVersion,
+    title: 'Daily cost anomaly per service',
+    description:
+      'Flags the latest full day(s) whose EffectiveCost per service exceeds the median + k x 1.4826 x MAD of the 28 days before (at least 14 days of history), read from the daily FOCUS rollup. The amount is the excess over the expected range (basis unknown).',
+    provider,
+    category: 'anomaly',
+    severity: meta.severity,
+    resourceTypes: ['service'],
+    inputs: { focus: true },
+    configSchema: costAnomalyConfigSchema(),
+    docsExample: { k: '5', minAbsoluteDelta: '25', baselineDays: 28, minHistoryDays: 14, evaluateDays: 2 },
+    moduleUrl,
+    async *run(ctx) {
+      yield* await costAnomalyFindings(ctx, meta);
+    },
   });
 }

@@ -3,7 +3,7 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { HOURS_PER_MONTH, money } from './checker-helpers.ts';
 import type { CheckerContext } from './define-checker.ts';
-import { type BillingCheckMeta, decimalString, PROVIDER_FILTER_SQL, providerNamesParam, ratioString, regionOf, trailingDays, type Period } from './focus-checks.ts';
+import { billingAsOf, type BillingCheckMeta, decimalString, PROVIDER_FILTER_SQL, providerNamesParam, ratioString, regionOf, trailingDays, type Period } from './focus-checks.ts';
 import type { FocusInput, FocusRow } from './focus-input.ts';
 
 /** On-demand usage that a commitment (Savings Plan, CUD) could cover, shared by the AWS and GCP coverage checks. */
@@ -73,7 +73,7 @@ export async function coverageFindings<C extends { discount: string; windowDays:
   usageSql: string,
   wording: CoverageWording,
 ): Promise<FindingWireInput[]> {
-  const period = trailingDays(ctx.clock.now(), ctx.config.windowDays);
+  const period = trailingDays((await billingAsOf(ctx, meta.provider)).day, ctx.config.windowDays);
   const rows = await queryOnDemandUsage(ctx.inputs.focus, { meta, accountId: ctx.accountId, period, usageSql });
   const monthlyFactor = new Decimal(HOURS_PER_MONTH).div(period.days * 24);
   const findings: FindingWireInput[] = [];

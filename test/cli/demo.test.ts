@@ -110,6 +110,13 @@ describe('npm run demo (finops demo) on the embedded store', () => {
     // Billing checks ran once per FOCUS sub account of their provider (the CUR sample's one AWS account, Azure's subscriptions).
     expect(all.entries.filter((e) => e.checkerId === 'aws/untagged-spend').map((e) => [e.accountId, e.status])).toEqual([['123412340534', 'succeeded']]);
     expect(all.entries.filter((e) => e.checkerId === 'azure/untagged-spend').length).toBeGreaterThan(1);
+    // Billing checks evaluate as of the newest data (the samples are from 2023–2024), so the samples yield findings
+    // for all three clouds where they hold the charges a check looks for.
+    const billingFindings = (id: string) => all.perCheck.find((c) => c.checkId === id)?.openFindings;
+    expect(billingFindings('aws/untagged-spend')).toBe(1);
+    expect(billingFindings('azure/untagged-spend')).toBe(2);
+    expect(billingFindings('gcp/unlabeled-spend')).toBe(13);
+    expect(billingFindings('gcp/cost-anomaly')).toBe(1);
     // The Graviton check of the all-checkers run covers the demo-full account, not the two-run account above.
     expect(all.entries.filter((e) => e.checkerId === 'aws/ec2-graviton').map((e) => e.accountId)).toEqual(['123456789012']);
 

@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { money } from '../../sdk/checker-helpers.ts';
 import { defineChecker } from '../../sdk/define-checker.ts';
-import { decimalString, PROVIDER_FILTER_SQL, providerNamesParam, regionOf, trailingDays, type Period } from '../../sdk/focus-checks.ts';
+import { billingAsOf, decimalString, PROVIDER_FILTER_SQL, providerNamesParam, regionOf, trailingDays, type Period } from '../../sdk/focus-checks.ts';
 import type { FocusInput, FocusRow } from '../../sdk/focus-input.ts';
 
 const META = { checkId: 'aws/data-transfer-spike', checkVersion: '1.0.0' } as const;
@@ -58,9 +58,9 @@ export const awsDataTransferSpikeChecker = defineChecker({
   docsExample: { spikeFactor: '1.5', minWeeklyIncrease: '50', baselineWeeks: 4 },
   moduleUrl: import.meta.url,
   async *run(ctx) {
-    const now = ctx.clock.now();
-    const recent = trailingDays(now, 7);
-    const baseline = trailingDays(now, 7 * ctx.config.baselineWeeks, 7);
+    const asOf = (await billingAsOf(ctx, 'aws')).day;
+    const recent = trailingDays(asOf, 7);
+    const baseline = trailingDays(asOf, 7 * ctx.config.baselineWeeks, 7);
     for (const r of await queryDataTransfer(ctx.inputs.focus, { accountId: ctx.accountId, recent, baseline })) {
       const week = new Decimal(r.recent_cost);
       const weeklyAverage = new Decimal(r.baseline_cost).div(ctx.config.baselineWeeks);

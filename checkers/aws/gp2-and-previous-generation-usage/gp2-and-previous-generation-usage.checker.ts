@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { money } from '../../sdk/checker-helpers.ts';
 import { defineChecker } from '../../sdk/define-checker.ts';
 import { EXCLUSION_ASPECTS, exclusionGroupFor } from '../../sdk/exclusion-group.ts';
-import { lastFullMonth, PROVIDER_FILTER_SQL, providerNamesParam, ratioString, type Period } from '../../sdk/focus-checks.ts';
+import { billingAsOf, lastFullMonth, PROVIDER_FILTER_SQL, providerNamesParam, ratioString, type Period } from '../../sdk/focus-checks.ts';
 import type { FocusInput, FocusRow } from '../../sdk/focus-input.ts';
 import { AWS_RATE } from '../pricing/aws-rate-keys.ts';
 import { currentGenerationTarget } from '../ec2-previous-generation/ec2-previous-generation.checker.ts';
@@ -62,7 +62,7 @@ export const awsGp2AndPreviousGenerationUsageChecker = defineChecker({
   docsExample: { gp3SavingsRatio: '0.2' },
   moduleUrl: import.meta.url,
   async *run(ctx) {
-    const period = lastFullMonth(ctx.clock.now());
+    const period = lastFullMonth((await billingAsOf(ctx, 'aws')).month);
     const rows = await queryLegacyUsage(ctx.inputs.focus, { accountId: ctx.accountId, period });
     for (const r of rows) {
       const region = r.region ?? 'global';

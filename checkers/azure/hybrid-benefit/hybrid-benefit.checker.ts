@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { money } from '../../sdk/checker-helpers.ts';
 import { defineChecker } from '../../sdk/define-checker.ts';
 import { exclusionGroupFor } from '../../sdk/exclusion-group.ts';
-import { decimalString, lastFullMonth, PROVIDER_FILTER_SQL, providerNamesParam, ratioString, type Period } from '../../sdk/focus-checks.ts';
+import { billingAsOf, decimalString, lastFullMonth, PROVIDER_FILTER_SQL, providerNamesParam, ratioString, type Period } from '../../sdk/focus-checks.ts';
 import type { FocusInput, FocusRow } from '../../sdk/focus-input.ts';
 
 const META = { checkId: 'azure/hybrid-benefit', checkVersion: '1.0.0' } as const;
@@ -65,7 +65,7 @@ export const azureHybridBenefitChecker = defineChecker({
   docsExample: { licenseShare: '0.45', minMonthlySavings: '10' },
   moduleUrl: import.meta.url,
   async *run(ctx) {
-    const period = lastFullMonth(ctx.clock.now());
+    const period = lastFullMonth((await billingAsOf(ctx, 'azure')).month);
     for (const r of await queryWindowsLicensedVms(ctx.inputs.focus, { accountId: ctx.accountId, period })) {
       const cost = new Decimal(r.cost);
       const savings = cost.times(ctx.config.licenseShare);
