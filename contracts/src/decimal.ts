@@ -18,6 +18,18 @@ export class DecimalError extends Error {
 // text a checker emits is exactly the value we store.
 const DECIMAL_TEXT = /^(-)?(\d+)(?:\.(\d+))?$/;
 
+const POWERS_OF_TEN = new Map<number, bigint>();
+
+/** 10^n as a bigint, computed once per n: the range check runs for every money value of every finding. */
+function powerOfTen(n: number): bigint {
+  let power = POWERS_OF_TEN.get(n);
+  if (power === undefined) {
+    power = 10n ** BigInt(n);
+    POWERS_OF_TEN.set(n, power);
+  }
+  return power;
+}
+
 /**
  * Parses decimal text into a bigint scaled by 10^scale, exactly. Trailing fractional zeros are
  * ignored ("1.5000000" is fine at scale 6); more significant fractional digits than `scale`, or a
@@ -32,12 +44,14 @@ export function parseScaledDecimal(text: string, precision: number, scale: numbe
     throw new DecimalError(field, `"${text}" is not a plain decimal string (digits, optional '-' and '.')`);
   }
   const [, sign, intPart = '0', rawFraction = ''] = match;
-  const fraction = rawFraction.replace(/0+$/, '');
+  let fractionDigits = rawFraction.length;
+  while (fractionDigits > 0 && rawFraction.charCodeAt(fractionDigits - 1) === 48) fractionDigits--;
+  const fraction = rawFraction.slice(0, fractionDigits);
   if (fraction.length > scale) {
     throw new DecimalError(field, `"${text}" has ${fraction.length} fractional digits; at most ${scale} are allowed`);
   }
   const magnitude = BigInt(intPart + fraction.padEnd(scale, '0'));
-  if (magnitude >= 10n ** BigInt(precision)) {
+  if (magnitude >= powerOfTen(precision)) {
     throw new DecimalError(field, `"${text}" is out of range for DECIMAL(${precision},${scale})`);
   }
   return sign && magnitude !== 0n ? -magnitude : magnitude;
