@@ -129,7 +129,8 @@ export interface FocusImportOptions {
  * read = collect files, probe headers, detect the format, source id and version hash; sourceTotals = the format's own
  * totals over the source files; convert = conversion SQL → staged parquet; validate = FOCUS 1.2 rules over the staged
  * rows; reconcile = staged totals compared with the source totals; rollups = daily rollups; swap = partition swap and
- * ImportState bookkeeping. Phases that did not run are 0.
+ * ImportState bookkeeping. Phases that did not run are 0. sourceTotals and convert run concurrently, each timed on
+ * its own, so the phases may add up to more than durationMs.
  */
 export interface ImportPhaseTimings {
   read: number;
