@@ -51,7 +51,7 @@ export const coverageConfigSchema = (defaultDiscount: string, discountText: stri
   z
     .object({
       discount: ratioString(defaultDiscount, discountText),
-      windowDays: z.number().int().min(7).max(90).default(30).describe('Days of on-demand usage (before today) the estimate is based on'),
+      windowDays: z.number().int().min(7).max(90).default(30).describe('Days of on-demand usage the estimate is based on (the full days before the billing data of the account ends, or before today)'),
       minMonthlySavings: decimalString('10', 'Skip accounts whose estimated monthly saving is below this amount (billing currency)'),
     })
     .strict();
