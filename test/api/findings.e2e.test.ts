@@ -61,6 +61,22 @@ describeApi('tenant findings and costs API', (ctx) => {
     expect(JSON.stringify(seen)).not.toContain('fpbbbbbbbb');
   });
 
+  it('gives the same order for every page size, with pages spanning the step from known to unknown savings', async () => {
+    const all = (await call(ctx.api, 'GET', '/tenants/find-a/findings?limit=500', { token: viewer })).body.findings.map((f: { fingerprint: string }) => f.fingerprint);
+    expect(all).toHaveLength(12);
+    for (const limit of [1, 3, 4, 7, 11]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const qs: string = `?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const res = await call(ctx.api, 'GET', `/tenants/find-a/findings${qs}`, { token: viewer });
+        seen.push(...res.body.findings.map((f: { fingerprint: string }) => f.fingerprint));
+        cursor = res.body.nextCursor;
+      } while (cursor && seen.length <= 12);
+      expect(seen, `limit ${limit}`).toEqual(all);
+    }
+  });
+
   it('filters by check, account, region, severity, category and text', async () => {
     const get = async (qs: string) => (await call(ctx.api, 'GET', `/tenants/find-a/findings?${qs}`, { token: viewer })).body.findings as Array<Record<string, string>>;
     expect((await get('check=aws.ebs-unattached')).every((f) => f.checkId === 'aws.ebs-unattached')).toBe(true);
