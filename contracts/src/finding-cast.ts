@@ -109,9 +109,12 @@ function assertContext(ctx: CastContext): void {
   }
 }
 
+const RESOURCE_ID_PATH = ['resourceId'] as const;
+
 /**
  * The validation loop both cast paths share (`ctx` already checked): each input is validated (fast path, else
- * zod), fingerprinted and handed to `accept`; a bad record or one `accept` refuses (by throwing) is reported in the returned rejections.
+ * zod), fingerprinted and handed to `accept`; a bad record, or one `accept` refuses by throwing, is reported in
+ * the returned rejections.
  */
 function castEach(inputs: unknown[], ctx: CastContext, accept: (finding: ValidatedFinding, fingerprint: string) => void): FindingRejection[] {
   if (!Array.isArray(inputs)) throw new TypeError('castFindings: inputs must be an array');
@@ -119,7 +122,7 @@ function castEach(inputs: unknown[], ctx: CastContext, accept: (finding: Validat
   const seen = new Set<string>();
 
   inputs.forEach((input, index) => {
-    const rawResourceId = valueAt(input, ['resourceId']);
+    const rawResourceId = valueAt(input, RESOURCE_ID_PATH);
     const resourceId = typeof rawResourceId === 'string' ? rawResourceId : undefined;
     const reject = (field: string, reason: string) => rejected.push({ index, ...(resourceId !== undefined ? { resourceId } : {}), field, reason });
 
