@@ -141,7 +141,12 @@ describeStores('import runs through the queue', (suite) => {
       return list.length === 1 && list[0]!.status === 'succeeded' ? list : null;
     });
     expect(checks[0]!.params).toMatchObject({ trigger: 'import', after: run.id });
-    const messages = (await runs.logs(TENANT, run.id)).map((l) => l.message);
+    // The closing line is stored just after the outcome is recorded.
+    const lines = await waitFor('the closing log line', async () => {
+      const all = await runs.logs(TENANT, run.id);
+      return all.at(-1)?.message === 'succeeded' ? all : null;
+    });
+    const messages = lines.map((l) => l.message);
     expect(messages).toEqual(expect.arrayContaining([`importing account ${accountId}`, expect.stringMatching(/^attempt 1 failed; retrying at/), 'succeeded']));
   });
 

@@ -173,7 +173,15 @@ describe.skipIf(!run)(`worker processes against one PostgreSQL${run ? '' : ` (sk
     expect(done.attempts).toBe(2);
     const effects = await sideEffects('run_id = $1', [runId]);
     expect(effects.map((e) => e.worker)).toEqual([survivor.owner]);
-    const log = await t.store.prisma.runLog.findMany({ where: { runId }, orderBy: { id: 'asc' } });
+    // The last lines are stored just after the outcome: wait for the closing one.
+    const log = await waitFor(
+      'the closing log line',
+      async () => {
+        const lines = await t.store.prisma.runLog.findMany({ where: { runId }, orderBy: { id: 'asc' } });
+        return lines.at(-1)?.message === 'succeeded' ? lines : null;
+      },
+      10_000,
+    );
     expect(log.map((l) => l.message)).toContain(`worker ${victim.owner} stopped heartbeating; this worker took the run over`);
     expect(await stopWorker(survivor)).toBe(0);
   });

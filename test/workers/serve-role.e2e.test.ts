@@ -91,7 +91,14 @@ describe.skipIf(!run)(`finops serve and FINOPS_ROLE${run ? '' : ` (skipped: ${pg
     );
     expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(done.leaseOwner).toBeNull();
-    const log = await t.store.prisma.runLog.findMany({ where: { runId: queued.id }, orderBy: { id: 'asc' } });
+    const log = await waitFor(
+      'the closing log line',
+      async () => {
+        const lines = await t.store.prisma.runLog.findMany({ where: { runId: queued.id }, orderBy: { id: 'asc' } });
+        return lines.at(-1)?.message === 'succeeded' ? lines : null;
+      },
+      10_000,
+    );
     expect(log[0]!.message).toMatch(/^attempt 1 of 3 on worker /);
     all.child.kill('SIGTERM');
     expect(await all.exited).toBe(0);

@@ -56,6 +56,15 @@ describeStores('WorkerService', (suite) => {
     return id;
   }
 
+  /** The worker stores a run's last log lines just after recording its outcome: wait for the closing line too. */
+  async function logsEndingWith(t: string, id: string, last: string | RegExp) {
+    return waitFor(`the log of ${id} to end with ${String(last)}`, async () => {
+      const lines = await services().runs.logs(t, id);
+      const message = lines.at(-1)?.message ?? '';
+      return (typeof last === 'string' ? message === last : last.test(message)) ? lines : null;
+    });
+  }
+
   const finished = (t: string, id: string) => async (): Promise<Run | null> => {
     const run = await services().runs.show(t, id);
     return ['succeeded', 'failed', 'cancelled'].includes(run.status) ? run : null;
@@ -75,7 +84,7 @@ describeStores('WorkerService', (suite) => {
     const done = await waitFor('the run to finish', finished(t, run.id));
     expect(done).toMatchObject({ status: 'succeeded', attempts: 3, stats: { records: 7 }, error: null });
     expect(attemptsSeen).toEqual([1, 2, 3]);
-    const lines = await services().runs.logs(t, run.id);
+    const lines = await logsEndingWith(t, run.id, 'succeeded');
     const messages = lines.map((l) => l.message);
     expect(messages.filter((m) => /^attempt 1 failed; retrying at/.test(m))).toHaveLength(1);
     expect(messages.filter((m) => /^attempt 2 failed; retrying at/.test(m))).toHaveLength(1);
@@ -101,7 +110,7 @@ describeStores('WorkerService', (suite) => {
     const done = await waitFor('the run to fail', finished(t, run.id));
     expect(done).toMatchObject({ status: 'failed', attempts: 1, error: 'AWS refused the credentials: ExpiredToken' });
     expect(calls).toBe(1);
-    const last = (await services().runs.logs(t, run.id)).at(-1);
+    const last = (await logsEndingWith(t, run.id, 'failed (not retryable)')).at(-1);
     expect(last).toMatchObject({ level: 'error', message: 'failed (not retryable)', fields: { retryable: false } });
   });
 
@@ -127,7 +136,7 @@ describeStores('WorkerService', (suite) => {
     expect(done.status).toBe('cancelled');
     expect(abortReason).toBeInstanceOf(RunAbortedError);
     expect((abortReason as RunAbortedError).reason).toBe('cancelled');
-    const messages = (await services().runs.logs(t, run.id)).map((l) => l.message);
+    const messages = (await logsEndingWith(t, run.id, 'cancelled')).map((l) => l.message);
     expect(messages).toContain('cancellation asked by user:alice; the worker stops at its next heartbeat');
     expect(messages).toContain('cancelled');
   });

@@ -108,16 +108,17 @@ export class WorkerService {
     this.stopped ??= (async () => {
       this.stopping = true;
       for (const wake of this.sleepers) wake();
-      const running = () => Promise.all([...this.inFlight].map((f) => f.done));
+      // A loop ends once its current run is recorded, so waiting for the loops covers every run in flight,
+      // including one claimed while stop() was being called.
+      const loopsDone = Promise.all(this.loops);
       if (this.inFlight.size > 0) {
         this.logger.info({ running: this.inFlight.size, graceMs: this.options.shutdownGraceMs }, 'worker stopping: waiting for running runs');
-        const finished = await Promise.race([running().then(() => true), delay(this.options.shutdownGraceMs).then(() => false)]);
-        if (!finished) {
-          for (const f of this.inFlight) f.controller.abort(new RunAbortedError('shutdown', 'the worker is shutting down'));
-          await running();
-        }
       }
-      await Promise.all(this.loops);
+      const finished = await Promise.race([loopsDone.then(() => true), delay(this.options.shutdownGraceMs).then(() => false)]);
+      if (!finished) {
+        for (const f of this.inFlight) f.controller.abort(new RunAbortedError('shutdown', 'the worker is shutting down'));
+        await loopsDone;
+      }
       this.logger.info({ summary: this.summary }, 'worker stopped');
     })();
     return this.stopped;
@@ -139,6 +140,14 @@ export class WorkerService {
         if (once) return;
         await this.sleep(this.options.pollMs);
         continue;
+      }
+      if (this.stopping) {
+        // Claimed while stop() was called: give it straight back rather than start work the shutdown would cut short.
+        await this.queue.release(claimed.run.tenantId, claimed.run.id, this.owner).catch((err: unknown) => {
+          this.logger.warn({ err, runId: claimed.run.id }, 'could not release a run claimed during shutdown; its lease will expire');
+        });
+        this.summary.released++;
+        return;
       }
       const controller = new AbortController();
       const entry: InFlight = { controller, done: Promise.resolve() };
