@@ -61,16 +61,22 @@ function describeIssue(input: unknown, issue: z.core.$ZodIssue): { field: string
   return { field, reason: field ? `${field}: ${issue.message.replace(`${field}: `, '')}` : issue.message };
 }
 
+/** Scaled DECIMAL(18,6) savings: the fast validator's parse, else the zod output's text parsed (throws DecimalError). */
+function savingsOf(finding: ValidatedFinding): bigint {
+  return finding.savings ?? toDecimal18_6(finding.wire.estimatedMonthlySavings, 'estimatedMonthlySavings');
+}
+
+function observedCostOf(finding: ValidatedFinding): bigint | null {
+  if (finding.observedCost !== undefined) return finding.observedCost;
+  const text = finding.wire.observedMonthlyCost;
+  return text === undefined || text === null ? null : toDecimal18_6(text, 'observedMonthlyCost');
+}
+
 function toRecord(finding: ValidatedFinding, ctx: CastContext, fp: string, runDate: string): FindingRecord {
   const { wire } = finding;
   const discriminator = wire.discriminator && wire.discriminator !== '' ? wire.discriminator : null;
-  const savings = finding.savings ?? toDecimal18_6(wire.estimatedMonthlySavings, 'estimatedMonthlySavings');
-  const observedCost =
-    finding.observedCost !== undefined
-      ? finding.observedCost
-      : wire.observedMonthlyCost === undefined || wire.observedMonthlyCost === null
-        ? null
-        : toDecimal18_6(wire.observedMonthlyCost, 'observedMonthlyCost');
+  const savings = savingsOf(finding);
+  const observedCost = observedCostOf(finding);
   return {
     tenant_id: ctx.tenantId,
     run_id: ctx.runId,
@@ -228,13 +234,8 @@ export function castFindingsToBatch(inputs: unknown[], ctx: CastContext): BatchC
   const rejected = castEach(inputs, ctx, (finding, fp) => {
     const { wire } = finding;
     // Everything that can throw comes before the first push, so a refused finding leaves no partial row.
-    const saving = finding.savings ?? toDecimal18_6(wire.estimatedMonthlySavings, 'estimatedMonthlySavings');
-    const cost =
-      finding.observedCost !== undefined
-        ? finding.observedCost
-        : wire.observedMonthlyCost === undefined || wire.observedMonthlyCost === null
-          ? null
-          : toDecimal18_6(wire.observedMonthlyCost, 'observedMonthlyCost');
+    const saving = savingsOf(finding);
+    const cost = observedCostOf(finding);
     const id = findingId(fp, ctx.runId);
     const discriminator = wire.discriminator && wire.discriminator !== '' ? wire.discriminator : null;
     const exclusionGroup = wire.exclusionGroup ?? null;
