@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../apps/api/src/store/store.ts';
 import { runFinopsInProcess } from '../support/cli-in-process.ts';
 
 describe('finops runs / schedule / worker --once (embedded store)', () => {
@@ -75,6 +76,18 @@ describe('finops runs / schedule / worker --once (embedded store)', () => {
     const other = await runFinopsInProcess(['runs', 'show', retried.id, '--tenant', 'cli-other']);
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/does not exist for tenant "cli-other"/);
+  });
+
+  it('runs one worker on the embedded store: while another opener holds it, `finops worker` refuses and says why', async () => {
+    const holder = await openStore({ dataDir });
+    try {
+      const second = await runFinopsInProcess(['worker', '--once']);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/The embedded store at .* is in use/);
+      expect(second.stderr).toMatch(/set DATABASE_URL to use PostgreSQL/);
+    } finally {
+      await holder.close();
+    }
   });
 
   it('adds, lists and removes schedules; bad cron and time zone are named', async () => {
