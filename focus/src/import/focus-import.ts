@@ -526,23 +526,32 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
     const focusDir = path.join(workDir, 'focus');
     const provider = format.provider === 'by-provider-name' ? null : partitionValues.provider(format.provider);
     const converted = path.join(workDir, 'converted.parquet');
+    // The first failure is the one to explain; it interrupts the other query, whose error is then only a consequence.
+    const failure: { seen: boolean; first?: unknown } = { seen: false };
+    const failWith = (other: DuckDBConnection) => (error: unknown) => {
+      if (!failure.seen) {
+        failure.seen = true;
+        failure.first = error;
+        other.interrupt();
+      }
+      throw error;
+    };
     const [totalsRun, convertRun] = await Promise.allSettled([
       timed(async () => {
         await applySessionSettings(totalsConn, settings);
         await createSrcView(totalsConn, prepared);
         return querySourceTotals(totalsConn, fastDecimalCasts(format.sourceTotalsSql));
-      }),
+      }).catch(failWith(conn)),
       timed(async () => {
         const sql = await conversionSql(format, srcColumns);
         // A fixed-provider source is written as one file and placed by its own billing periods below: PARTITION_BY
         // routes every row through partitioned buffers, ~20% more CPU for the usual one-period export.
         if (provider) await copyConvertedToFile(conn, sql, converted);
         else await copyConvertedToStaging(conn, sql, format.provider, focusDir);
-      }),
+      }).catch(failWith(totalsConn)),
     ]);
     totalsConn.closeSync();
-    if (totalsRun.status === 'rejected') throw await explainConversionError(conn, totalsRun.reason, prepared);
-    if (convertRun.status === 'rejected') throw await explainConversionError(conn, convertRun.reason, prepared);
+    if (totalsRun.status === 'rejected' || convertRun.status === 'rejected') throw await explainConversionError(conn, failure.first, prepared);
     const sourceTotals = totalsRun.value.result;
     phasesMs.sourceTotals = totalsRun.value.ms;
     const undated = sourceTotals.find((t) => t.billing_period === null);
