@@ -129,8 +129,7 @@ export interface FocusImportOptions {
  * read = collect files, probe headers, detect the format, source id and version hash; sourceTotals = the format's own
  * totals over the source files; convert = conversion SQL → staged parquet; validate = FOCUS 1.2 rules over the staged
  * rows; reconcile = staged totals compared with the source totals; rollups = daily rollups; swap = partition swap and
- * ImportState bookkeeping. Phases that did not run are 0. sourceTotals and convert run concurrently, each timed on
- * its own, so the phases may add up to more than durationMs.
+ * ImportState bookkeeping. Phases that did not run are 0.
  */
 export interface ImportPhaseTimings {
   read: number;
@@ -430,12 +429,6 @@ function toTotals(rows: FocusTotalsRow[]): PeriodCurrencyTotals[] {
   }));
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = Date.now();
-  const result = await fn();
-  return { result, ms: Date.now() - started };
-}
-
 /**
  * Moves the converted rows of a fixed-provider source into `billing_period=<p>/provider=<v>/`, by the billing periods
  * the rows themselves carry: one period (the usual export) is a rename; several are split by a parquet-to-parquet
@@ -474,12 +467,11 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
   try {
     await recoverInterruptedSwaps(stagingRoot);
     await mkdir(path.join(workDir, 'tmp'), { recursive: true });
-    const settings = {
+    await applySessionSettings(conn, {
       threads: options.threads ?? IMPORT_DEFAULT_THREADS,
       memoryLimit: options.memoryLimit ?? IMPORT_DEFAULT_MEMORY_LIMIT,
       tempDirectory: path.join(workDir, 'tmp'),
-    };
-    await applySessionSettings(conn, settings);
+    });
     progress('Reading headers');
     const { files, manifests } = await collectSourceFiles(options.inputs, workDir);
     for (const f of files) {
@@ -519,48 +511,34 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       return { status: 'skipped', ...base, rows: 0, partitions: [], totals: [], validation: null, durationMs: Date.now() - started, rowsPerSecond: 0, phasesMs };
     }
 
-    // The source totals and the conversion each read the source files; run side by side on two connections they
-    // overlap (each is its own wall time in phasesMs) instead of queuing one full read of the files behind the other.
-    progress(`Converting to FOCUS 1.2 and summing the source (${format.id})`);
-    const totalsConn = await instance.connect();
-    const focusDir = path.join(workDir, 'focus');
-    const provider = format.provider === 'by-provider-name' ? null : partitionValues.provider(format.provider);
-    const converted = path.join(workDir, 'converted.parquet');
-    // The first failure is the one to explain; it interrupts the other query, whose error is then only a consequence.
-    const failure: { seen: boolean; first?: unknown } = { seen: false };
-    const failWith = (other: DuckDBConnection) => (error: unknown) => {
-      if (!failure.seen) {
-        failure.seen = true;
-        failure.first = error;
-        other.interrupt();
-      }
-      throw error;
-    };
-    const [totalsRun, convertRun] = await Promise.allSettled([
-      timed(async () => {
-        await applySessionSettings(totalsConn, settings);
-        await createSrcView(totalsConn, prepared);
-        return querySourceTotals(totalsConn, fastDecimalCasts(format.sourceTotalsSql));
-      }).catch(failWith(conn)),
-      timed(async () => {
-        const sql = await conversionSql(format, srcColumns);
-        // A fixed-provider source is written as one file and placed by its own billing periods below: PARTITION_BY
-        // routes every row through partitioned buffers, ~20% more CPU for the usual one-period export.
-        if (provider) await copyConvertedToFile(conn, sql, converted);
-        else await copyConvertedToStaging(conn, sql, format.provider, focusDir);
-      }).catch(failWith(totalsConn)),
-    ]);
-    totalsConn.closeSync();
-    if (totalsRun.status === 'rejected' || convertRun.status === 'rejected') throw await explainConversionError(conn, failure.first, prepared);
-    const sourceTotals = totalsRun.value.result;
-    phasesMs.sourceTotals = totalsRun.value.ms;
+    progress(`Summing the source (${format.id})`);
+    let sourceTotals: SourceTotalsRow[];
+    try {
+      sourceTotals = await querySourceTotals(conn, fastDecimalCasts(format.sourceTotalsSql));
+    } catch (err) {
+      throw await explainConversionError(conn, err, prepared);
+    }
     const undated = sourceTotals.find((t) => t.billing_period === null);
     if (undated) throw new SourceInputError(`${undated.row_count} row(s) have no billing period start; cannot place them in a partition`);
     for (const t of sourceTotals) partitionValues.billingPeriod(t.billing_period as string);
+    endPhase('sourceTotals');
+
+    progress(`Converting to FOCUS 1.2 (${format.id})`);
+    const focusDir = path.join(workDir, 'focus');
+    const provider = format.provider === 'by-provider-name' ? null : partitionValues.provider(format.provider);
+    const converted = path.join(workDir, 'converted.parquet');
+    try {
+      const sql = await conversionSql(format, srcColumns);
+      // A fixed-provider source is written as one file and placed by its own billing periods below: PARTITION_BY
+      // routes every row through partitioned buffers, ~20% more CPU for the usual one-period export.
+      if (provider) await copyConvertedToFile(conn, sql, converted);
+      else await copyConvertedToStaging(conn, sql, format.provider, focusDir);
+    } catch (err) {
+      throw await explainConversionError(conn, err, prepared);
+    }
     if (provider) await placeConvertedFile(conn, converted, provider, focusDir);
     const staged = await listPartitionDirs(focusDir);
-    phasesMs.convert = convertRun.value.ms + (Date.now() - phaseStart - Math.max(totalsRun.value.ms, convertRun.value.ms));
-    phaseStart = Date.now();
+    endPhase('convert');
     let validation: ValidationSummary | null = null;
     let focusTotals: FocusTotalsRow[] = [];
     if (staged.length > 0) {
