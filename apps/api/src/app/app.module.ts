@@ -51,7 +51,6 @@ import { AdminCheckersController } from '../admin/admin-checkers.controller.ts';
 import { AdminRunsController } from '../admin/admin-runs.controller.ts';
 import { CheckerCatalogService } from '../admin/checker-catalog.service.ts';
 import { TenantCheckerConfigRepository } from '../admin/tenant-checker-config.repository.ts';
-import { defaultConnectorRegistry } from '../connectors/connector-registry.ts';
 import { RunLogRepository } from '../runs/run-log.repository.ts';
 import { RunService } from '../runs/run.service.ts';
 import { ScheduleRepository } from '../scheduler/schedule.repository.ts';
@@ -109,7 +108,12 @@ function providers(options: ApiModuleOptions) {
     },
     {
       provide: CloudAccountService,
-      useFactory: () => new CloudAccountService(options.store, secretBoxFor(config.secretKeys, { dataDir: config.dataDir }), defaultConnectorRegistry()),
+      // The connectors pull in three cloud SDKs (seconds of import time): loaded when the app starts, not whenever
+      // a CLI command imports @openfinops/api.
+      useFactory: async () => {
+        const { defaultConnectorRegistry } = await import('../connectors/connector-registry.ts');
+        return new CloudAccountService(options.store, secretBoxFor(config.secretKeys, { dataDir: config.dataDir }), defaultConnectorRegistry());
+      },
     },
     {
       provide: CheckerCatalogService,
