@@ -1,0 +1,182 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { StackedBarChart } from '../../../../components/charts/stacked-bar-chart.component.tsx';
+import { stackSeries } from '../../../../components/charts/chart-data.ts';
+import { BarList, Card, EmptyState, ErrorState, PageHeader, ProviderBadge, Stat } from '../../../../components/ui.component.tsx';
+import { attempt } from '../../../../lib/api-client.server.ts';
+import { addMonths } from '../../../../lib/dates.util.ts';
+import { addDecimals, shareOf } from '../../../../lib/decimal.util.ts';
+import { getSavings, listFindings } from '../../../../lib/findings.server.ts';
+import { formatCount, formatMoney, formatMonth, humanize } from '../../../../lib/format.util.ts';
+
+export const metadata: Metadata = { title: 'Savings' };
+
+export default async function SavingsPage({ params }: { params: Promise<{ tenantId: string }> }) {
+  const { tenantId } = await params;
+  const [savings, top] = await Promise.all([attempt(getSavings(tenantId)), attempt(listFindings(tenantId, { status: 'open', sort: '-savings', limit: 10 }))]);
+  const base = `/t/${encodeURIComponent(tenantId)}`;
+  if (!savings.ok) {
+    return (
+      <>
+        <PageHeader title="Savings" />
+        <div className="card">
+          <ErrorState error={savings.error} title="Savings could not be loaded" />
+        </div>
+      </>
+    );
+  }
+  const { open, realized, realizedSince } = savings.value;
+  const main = open[0];
+  const months: string[] = [];
+  const end = new Date().toISOString().slice(0, 7);
+  for (let m = `${realizedSince}-01`; m.slice(0, 7) <= end; m = addMonths(m, 1)) months.push(m.slice(0, 7));
+  const realizedCurrency = main?.currency ?? realized[0]?.currency ?? 'USD';
+  const realizedChart = stackSeries(
+    realized.filter((r) => r.currency === realizedCurrency).map((r) => ({ period: r.month, key: 'Realized', amount: r.total })),
+    months,
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="Savings"
+        description="Estimated monthly savings of open findings. Alternatives for one resource (an exclusion group) count once, at the largest."
+        actions={
+          <Link className="btn btn-primary" href={`${base}/findings?status=open&sort=-savings`}>
+            Work the list
+          </Link>
+        }
+      />
+      <div className="grid grid-3">
+        {open.length === 0 ? (
+          <Stat label="Open savings / month" value={formatMoney('0', 'USD')} testId="savings-open-USD" foot={<span>No open findings with an estimate</span>} />
+        ) : (
+          open.map((s) => (
+            <Stat
+              key={s.currency}
+              label={`Open savings / month (${s.currency})`}
+              testId={`savings-open-${s.currency}`}
+              value={formatMoney(s.total, s.currency)}
+              foot={
+                <span>
+                  {formatCount(s.counted)} findings counted{s.excluded ? `, ${formatCount(s.excluded)} alternative(s) left out` : ''}
+                </span>
+              }
+            />
+          ))
+        )}
+        <Stat
+          label={`Realized since ${formatMonth(realizedSince)}`}
+          testId="savings-realized"
+          multi
+          value={
+            realized.length
+              ? [...new Set(realized.map((r) => r.currency))]
+                  .map((c) => formatMoney(addDecimals(realized.filter((r) => r.currency === c).map((r) => r.total)), c))
+                  .join(' · ')
+              : formatMoney('0', realizedCurrency)
+          }
+          foot={<span>Estimates of findings resolved each month</span>}
+        />
+      </div>
+
+      {open.map((s) => (
+        <div className="grid grid-2" key={s.currency}>
+          <Card title="By category" hint={s.currency}>
+            {s.byCategory.length ? (
+              <BarList
+                label={`Savings by category in ${s.currency}`}
+                items={s.byCategory.map((c) => ({ key: c.key, label: humanize(c.key), value: formatMoney(c.total, s.currency), share: shareOf(c.total, s.byCategory[0]?.total ?? '0') }))}
+              />
+            ) : (
+              <EmptyState title="Nothing open" />
+            )}
+          </Card>
+          <Card title="By check" hint={s.currency} flush>
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Check</th>
+                    <th scope="col" className="num">
+                      Findings
+                    </th>
+                    <th scope="col" className="num">
+                      Savings / month
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {s.byCheck.map((c) => (
+                    <tr key={c.key}>
+                      <td>
+                        <Link href={`${base}/findings?status=open&check=${encodeURIComponent(c.key)}`} className="mono">
+                          {c.key}
+                        </Link>
+                      </td>
+                      <td className="num">{formatCount(c.counted)}</td>
+                      <td className="num">{formatMoney(c.total, s.currency)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </Card>
+        </div>
+      ))}
+
+      <Card title="Top opportunities" hint="Open findings with the largest estimates" flush>
+        {!top.ok ? (
+          <ErrorState error={top.error} />
+        ) : top.value.findings.length === 0 ? (
+          <EmptyState title="No open findings" icon="✓">
+            Nothing to act on right now.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Finding</th>
+                  <th scope="col" className="hide-phone">
+                    Provider
+                  </th>
+                  <th scope="col" className="num">
+                    Savings / month
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {top.value.findings.map((f) => (
+                  <tr key={f.fingerprint}>
+                    <td>
+                      <Link href={`${base}/findings?status=open&fp=${f.fingerprint}`} className="row-title">
+                        {f.title}
+                      </Link>
+                      <div className="row-sub mono">
+                        {f.checkId} · {f.resourceId}
+                      </div>
+                    </td>
+                    <td className="hide-phone">
+                      <ProviderBadge provider={f.provider} />
+                    </td>
+                    <td className="num">{formatMoney(f.estimatedMonthlySavings, f.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      <Card title="Realized savings" hint={`Per month a finding was resolved, ${realizedCurrency}`}>
+        {realized.length ? (
+          <StackedBarChart points={realizedChart.points} keys={realizedChart.keys} currency={realizedCurrency} granularity="month" label="Realized savings per month" />
+        ) : (
+          <EmptyState title="Nothing realized yet">When a finding is fixed, the next check run resolves it and its estimate counts here.</EmptyState>
+        )}
+      </Card>
+    </>
+  );
+}
+
