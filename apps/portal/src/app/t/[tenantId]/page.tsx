@@ -7,7 +7,7 @@ import { BarList, Card, EmptyState, ErrorState, PageHeader, Stat } from '../../.
 import { attempt } from '../../../lib/api-client.server.ts';
 import { costSummary, costTrend, mainCurrency, overviewWindow, totalFor } from '../../../lib/costs.server.ts';
 import { addDays, addMonths, isoDay } from '../../../lib/dates.util.ts';
-import { percentChange, shareOf } from '../../../lib/decimal.util.ts';
+import { compareDecimals, percentChange, shareOf } from '../../../lib/decimal.util.ts';
 import { countFirstSeenSince, getSavings } from '../../../lib/findings.server.ts';
 import { formatCount, formatDay, formatMoney, formatMonth } from '../../../lib/format.util.ts';
 import type { CostSummaryResponse } from '../../../lib/api.types.ts';
@@ -18,7 +18,10 @@ type Search = { month?: string; currency?: string; stack?: string };
 
 function TopList({ res, dim, currency, label }: { res: Awaited<ReturnType<typeof attempt<CostSummaryResponse>>>; dim: string; currency: string; label: string }) {
   if (!res.ok) return <ErrorState error={res.error} />;
-  const rows = res.value.rows.filter((r) => r.currency === currency).slice(0, 6);
+  const rows = res.value.rows
+    .filter((r) => r.currency === currency)
+    .sort((a, b) => compareDecimals(b.effectiveCost, a.effectiveCost))
+    .slice(0, 6);
   if (rows.length === 0) return <EmptyState title={`No ${label.toLowerCase()} yet`} />;
   const top = rows[0]?.effectiveCost ?? '0';
   return (
