@@ -145,11 +145,13 @@ export interface RunView {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  maxAttempts?: number;
   stats: unknown;
   error: string | null;
 }
 
 export interface RunLogLine {
+  id: string;
   at: string;
   level: string;
   message: string;
@@ -158,6 +160,7 @@ export interface RunLogLine {
 
 export interface RunDetail extends RunView {
   logs: RunLogLine[];
+  nextLogCursor: string | null;
 }
 
 export interface AdminTenant {
@@ -178,17 +181,19 @@ export interface Member {
 
 export interface CloudAccount {
   id: string;
+  tenantId: string;
   provider: 'aws' | 'gcp' | 'azure';
+  externalId: string;
   name: string;
-  externalId: string | null;
-  status?: string;
-  enabled?: boolean;
-  disabledAt?: string | null;
+  status: string;
   connection: Record<string, unknown>;
-  hasSecret?: boolean;
-  lastTestedAt?: string | null;
-  lastError?: string | null;
-  createdAt?: string;
+  hasSecret: boolean;
+  lastTestedAt: string | null;
+  lastTestOk: boolean | null;
+  lastImportedAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface Schedule {
@@ -204,18 +209,20 @@ export interface Schedule {
 
 export interface CheckerCatalogEntry {
   id: string;
-  title?: string;
-  name?: string;
-  provider?: string;
-  category?: string;
-  description?: string;
-  kind?: string;
+  version: string;
+  title: string;
+  description: string;
+  provider: string;
+  category: string;
+  severity: string;
+  resourceTypes: readonly string[];
 }
 
-export interface TenantCheckerConfig {
+export interface TenantCheckerView {
   checkId: string;
   enabled: boolean;
   config: Record<string, unknown>;
-  updatedAt?: string | null;
-  updatedBy?: string | null;
+  effectiveConfig: unknown;
+  updatedAt: string | null;
+  updatedBy: string | null;
 }

@@ -1,0 +1,15 @@
+import { notFound } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { AppShell } from '../../components/app-shell.component.tsx';
+import { getMe } from '../../lib/me.server.ts';
+
+/** Platform admins only. Everyone else gets the same 404 as for a page that does not exist (the API enforces it too). */
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  const me = await getMe();
+  if (!me.isPlatformAdmin) notFound();
+  return (
+    <AppShell me={me} tenantId={null} console>
+      {children}
+    </AppShell>
+  );
+}
