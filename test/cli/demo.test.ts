@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ interface DemoSummary {
   runs: Array<{ runId: string; parquetPath: string; stats: { emitted: number; new: number; stillOpen: number; resolved: number; reopened: number } }>;
   lastRunFindings: Array<{ fingerprint: string; resourceId: string; estimatedMonthlySavings: string; currency: string }>;
   lifecycle: { open: number; resolved: number; suppressed: number };
+  users: Array<{ key: string; email: string; password: string | null; state: string }>;
   allChecks: {
     inventorySource: string;
     totals: { runs: number; succeeded: number; failed: number; skipped: number; new: number; resolved: number };
@@ -40,6 +41,7 @@ interface FindingJson {
 }
 
 let dataDir: string;
+let firstUsers: DemoSummary['users'] = [];
 
 async function finops<T>(args: string[]): Promise<T> {
   const env: NodeJS.ProcessEnv = { ...process.env, FINOPS_DATA_DIR: dataDir };
@@ -49,7 +51,8 @@ async function finops<T>(args: string[]): Promise<T> {
   return JSON.parse(stdout) as T;
 }
 
-const demo = () => finops<DemoSummary>(['demo', '--json']);
+// --no-serve: the data part only; the API and the portal it would start are covered by test/browser.
+const demo = () => finops<DemoSummary>(['demo', '--json', '--no-serve']);
 
 async function expectedBilled(fixtureDir: string, key: string): Promise<string> {
   const totals = JSON.parse(await readFile(path.join(ROOT, 'test', 'fixtures', 'billing', fixtureDir, 'EXPECTED_TOTALS.json'), 'utf8'));
@@ -68,6 +71,15 @@ describe('npm run demo (finops demo) on the embedded store', () => {
   it('imports the three clouds, runs the Graviton check twice and reads the findings back from parquet', async () => {
     const first = await demo();
     expect(first.tenant).toEqual({ id: 'demo', state: 'created' });
+    expect(first.users.map((u) => [u.key, u.state])).toEqual([
+      ['operator', 'created'],
+      ['analyst', 'created'],
+    ]);
+    for (const u of first.users) expect(u.password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    firstUsers = first.users;
+    const stored = JSON.parse(await readFile(path.join(dataDir, 'secrets', 'demo-credentials.json'), 'utf8'));
+    expect(stored).toEqual(Object.fromEntries(first.users.map((u) => [u.email, u.password])));
+    expect((await stat(path.join(dataDir, 'secrets', 'demo-credentials.json'))).mode & 0o777).toBe(0o600);
     expect(first.imports.map((i) => [i.provider, i.status])).toEqual([
       ['aws', 'imported'],
       ['azure', 'imported'],
@@ -136,6 +148,8 @@ describe('npm run demo (finops demo) on the embedded store', () => {
   it('keeps its data when re-run: imports are skipped and the resolved finding reopens', async () => {
     const second = await demo();
     expect(second.tenant.state).toBe('existing');
+    // Same sign-ins as the first run: the users are not recreated and their passwords not reset.
+    expect(second.users).toEqual(firstUsers.map((u) => ({ ...u, state: 'existing' })));
     expect(second.imports.every((i) => i.status === 'skipped')).toBe(true);
     // Inventory 1 again: the instance that went to Graviton is back (reopened), the m5 added in run 2 is gone.
     expect(second.runs[0]?.stats).toMatchObject({ new: 0, reopened: 1, resolved: 1 });
