@@ -234,7 +234,7 @@ export function addDemoCommand(program: Command): void {
       progress.update('migrating the store', true);
       const migration = await migrateStore(options);
       const store = await openStore(options);
-      let credentials: DemoCredential[] = [];
+      let credentials: DemoCredential[];
       try {
         out(`Store: ${store.location} (${migration.applied.length} migration(s) applied)`);
         const tenantState = await ensureDemoTenant(store);
