@@ -33,7 +33,7 @@ export default tseslint.config(
   {
     files: ['apps/portal/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@openfinops/api', '@openfinops/api/*', '@openfinops/cli', '@openfinops/cli/*', '**/apps/api/**', '@prisma/*', '@duckdb/*'], message: 'The portal talks to the API over HTTP only.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@openfinops/api', '@openfinops/api/*', '@openfinops/cli', '@openfinops/cli/*', '**/apps/api/**', '**/apps/cli/**', '@prisma/*', '@duckdb/*'], message: 'The portal talks to the API over HTTP only.' }] }],
     },
   },
   // Only repositories touch Prisma or DuckDB in the API.
