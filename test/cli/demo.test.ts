@@ -143,7 +143,7 @@ describe('npm run demo (finops demo) on the embedded store', () => {
     expect(Number(usd?.total)).toBeGreaterThan(0);
     // Graviton and previous-generation findings on one instance share an exclusion group: only one counts.
     expect(usd?.excluded).toBeGreaterThan(0);
-  });
+  }, 240_000);
 
   it('keeps its data when re-run: imports are skipped and the resolved finding reopens', async () => {
     const second = await demo();
@@ -157,5 +157,5 @@ describe('npm run demo (finops demo) on the embedded store', () => {
     // Same inventory and billing again: every finding of the all-checkers run is still open, nothing new or resolved.
     expect(second.allChecks.totals).toMatchObject({ failed: 0, new: 0, resolved: 0 });
     expect(second.allChecks.totals.succeeded).toBeGreaterThan(0);
-  });
+  }, 240_000);
 });
