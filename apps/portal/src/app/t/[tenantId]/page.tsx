@@ -92,7 +92,8 @@ export default async function OverviewPage({ params, searchParams }: { params: P
   const before = previous.ok ? (totalFor(previous.value.totals, currency)?.effectiveCost ?? '0') : null;
   const change = spent !== null && before !== null ? percentChange(spent, before) : null;
   const forecast = trend.ok ? trend.value.forecast.find((f) => f.currency === currency && f.month === month) : undefined;
-  const openSavings = savings.ok ? savings.value.open : [];
+  // A currency whose open findings estimate nothing would read as "€0.00 ·" beside the real figure.
+  const openSavings = savings.ok ? savings.value.open.filter((s) => compareDecimals(s.total, '0') !== 0) : [];
   const lastDay = addDays(w.to, -1);
 
   const dayList: string[] = [];
