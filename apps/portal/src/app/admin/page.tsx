@@ -4,7 +4,7 @@ import { ActionForm } from '../../components/action-form.component.tsx';
 import { Badge, Card, EmptyState, ErrorState, PageHeader } from '../../components/ui.component.tsx';
 import { api, attempt } from '../../lib/api-client.server.ts';
 import type { AdminTenant } from '../../lib/api.types.ts';
-import { formatDateTime } from '../../lib/format.util.ts';
+import { formatDay } from '../../lib/format.util.ts';
 import { createTenant, setTenantStatus } from './admin.actions.ts';
 
 export const metadata: Metadata = { title: 'Tenants' };
@@ -47,7 +47,7 @@ export default async function TenantsPage() {
                       <td>
                         <Badge>{t.status}</Badge>
                       </td>
-                      <td className="hide-phone muted small">{formatDateTime(t.createdAt)}</td>
+                      <td className="hide-phone muted small">{formatDay(t.createdAt)}</td>
                       <td className="num">
                         <span style={{ display: 'inline-flex', gap: 8 }}>
                           <Link className="btn btn-sm" href={`/t/${encodeURIComponent(t.id)}`}>

@@ -158,13 +158,13 @@ function FindingRow({ f, href, selected, triage }: { f: FindingView; href: strin
           {f.checkId} · {f.resourceId}
         </div>
       </td>
-      <td className="hide-phone">
+      <td className="hide-phone hide-split">
         <Badge>{f.severity}</Badge>
       </td>
       <td>
         <Badge>{f.status}</Badge>
       </td>
-      <td className="hide-phone">
+      <td className="hide-phone hide-split">
         <ProviderBadge provider={f.provider} />
         <div className="row-sub mono">
           {f.accountId}
@@ -174,7 +174,7 @@ function FindingRow({ f, href, selected, triage }: { f: FindingView; href: strin
       <td className="num" data-testid="row-savings">
         {formatMoney(f.estimatedMonthlySavings, f.currency)}
       </td>
-      <td className="hide-phone muted small">{formatAgo(f.lastSeenAt)}</td>
+      <td className="hide-phone hide-split muted small">{formatAgo(f.lastSeenAt)}</td>
     </tr>
   );
 }
@@ -283,17 +283,17 @@ export default async function FindingsPage({ params, searchParams }: { params: P
                     </th>
                   ) : null}
                   <th scope="col">Finding</th>
-                  <th scope="col" className="hide-phone">
+                  <th scope="col" className="hide-phone hide-split">
                     Severity
                   </th>
                   <th scope="col">Status</th>
-                  <th scope="col" className="hide-phone">
+                  <th scope="col" className="hide-phone hide-split">
                     Where
                   </th>
                   <th scope="col" className="num">
                     Savings / mo
                   </th>
-                  <th scope="col" className="hide-phone">
+                  <th scope="col" className="hide-phone hide-split">
                     Last seen
                   </th>
                 </tr>

@@ -5,7 +5,7 @@ import { stackSeries } from '../../../../components/charts/chart-data.ts';
 import { BarList, Card, EmptyState, ErrorState, PageHeader, ProviderBadge, Stat } from '../../../../components/ui.component.tsx';
 import { attempt } from '../../../../lib/api-client.server.ts';
 import { addMonths } from '../../../../lib/dates.util.ts';
-import { addDecimals, shareOf } from '../../../../lib/decimal.util.ts';
+import { addDecimals, compareDecimals, shareOf } from '../../../../lib/decimal.util.ts';
 import { getSavings, listFindings } from '../../../../lib/findings.server.ts';
 import { formatCount, formatMoney, formatMonth, humanize } from '../../../../lib/format.util.ts';
 
@@ -25,12 +25,16 @@ export default async function SavingsPage({ params }: { params: Promise<{ tenant
       </>
     );
   }
-  const { open, realized, realizedSince } = savings.value;
+  const { realized, realizedSince } = savings.value;
+  // The currency carrying the most findings first; a currency whose estimates add up to nothing goes last.
+  const open = [...savings.value.open].sort((a, b) => Number(compareDecimals(b.total, '0') !== 0) - Number(compareDecimals(a.total, '0') !== 0) || b.counted - a.counted);
   const main = open[0];
   const months: string[] = [];
   const end = new Date().toISOString().slice(0, 7);
   for (let m = `${realizedSince}-01`; m.slice(0, 7) <= end; m = addMonths(m, 1)) months.push(m.slice(0, 7));
-  const realizedCurrency = main?.currency ?? realized[0]?.currency ?? 'USD';
+  const realizedByCurrency = new Map<string, number>();
+  for (const r of realized) realizedByCurrency.set(r.currency, (realizedByCurrency.get(r.currency) ?? 0) + r.counted);
+  const realizedCurrency = [...realizedByCurrency.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? main?.currency ?? 'USD';
   const realizedChart = stackSeries(
     realized.filter((r) => r.currency === realizedCurrency).map((r) => ({ period: r.month, key: 'Realized', amount: r.total })),
     months,

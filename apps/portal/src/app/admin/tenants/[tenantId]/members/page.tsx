@@ -3,7 +3,7 @@ import { ActionForm } from '../../../../../components/action-form.component.tsx'
 import { Badge, Card, EmptyState, ErrorState } from '../../../../../components/ui.component.tsx';
 import { api, attempt } from '../../../../../lib/api-client.server.ts';
 import type { Member } from '../../../../../lib/api.types.ts';
-import { formatDateTime } from '../../../../../lib/format.util.ts';
+import { formatDay } from '../../../../../lib/format.util.ts';
 import { addMember, removeMember } from '../../../admin.actions.ts';
 
 export const metadata: Metadata = { title: 'Members' };
@@ -42,7 +42,7 @@ export default async function MembersPage({ params }: { params: Promise<{ tenant
                     <td>
                       <Badge>{m.role}</Badge>
                     </td>
-                    <td className="hide-phone muted small">{formatDateTime(m.createdAt)}</td>
+                    <td className="hide-phone muted small">{formatDay(m.createdAt)}</td>
                     <td className="num">
                       <ActionForm label={`Remove ${m.email}`} action={removeMember.bind(null, tenantId, m.userId)} submitLabel="Remove" variant="danger" className="form-row" />
                     </td>
