@@ -161,7 +161,7 @@ function FindingRow({ f, href, selected, triage }: { f: FindingView; href: strin
       <td className="hide-phone hide-split">
         <Badge>{f.severity}</Badge>
       </td>
-      <td>
+      <td className="hide-split">
         <Badge>{f.status}</Badge>
       </td>
       <td className="hide-phone hide-split">
@@ -286,7 +286,9 @@ export default async function FindingsPage({ params, searchParams }: { params: P
                   <th scope="col" className="hide-phone hide-split">
                     Severity
                   </th>
-                  <th scope="col">Status</th>
+                  <th scope="col" className="hide-split">
+                    Status
+                  </th>
                   <th scope="col" className="hide-phone hide-split">
                     Where
                   </th>
