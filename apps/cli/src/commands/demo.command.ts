@@ -137,7 +137,8 @@ async function serveDemo(opts: DemoOptions, credentials: DemoCredential[]): Prom
   const { startApiServer, ConfigError } = await import('@openfinops/api');
   let api: Awaited<ReturnType<typeof startApiServer>>;
   try {
-    api = await startApiServer(process.env, { port: apiPort, host });
+    // Request logs would bury the URL and the sign-ins; FINOPS_LOG_LEVEL still wins when set.
+    api = await startApiServer({ ...process.env, FINOPS_LOG_LEVEL: process.env.FINOPS_LOG_LEVEL ?? 'warn' }, { port: apiPort, host });
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message);
     throw err;
