@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LakeLayout } from '@openfinops/tenants';
 import { CloudAccountService } from '../../apps/api/src/accounts/cloud-account.service.ts';
 import { AwsS3BillingConnector } from '../../apps/api/src/connectors/aws/aws-s3-billing.connector.ts';
@@ -19,15 +19,13 @@ import { isolateAwsEnv } from '../collectors/aws-env.ts';
 import { fixtureBytes, putCur1Delivery } from '../fakes/s3/cur-bucket.ts';
 import { registerS3AccessKey, S3Fake } from '../fakes/s3/s3-fake.ts';
 import { runFinopsInProcess } from '../support/cli-in-process.ts';
-import { createTestStore, postgresAvailability, REQUIRE_PG, type TestStore } from '../support/index.ts';
+import { createTestStore, describeOnStore, type TestStore } from '../support/index.ts';
 
 const PLANTED = 'PLANTED-s3cr3t-9f8e7d6c5b4a';
 const ACCESS_KEY = 'AKIAPLANTEDSECRET001';
 const SECRET_KEY_HEX = 'c0'.repeat(32);
 const BUCKET = 'planted-billing';
 const TENANT = 'planted';
-
-const pg = await postgresAvailability();
 
 async function withStdin<T>(text: string, fn: () => Promise<T>): Promise<T> {
   const original = Object.getOwnPropertyDescriptor(process, 'stdin')!;
@@ -40,8 +38,7 @@ async function withStdin<T>(text: string, fn: () => Promise<T>): Promise<T> {
 }
 
 for (const kind of ['pglite', 'postgres'] as const) {
-  const skip = kind === 'postgres' && !pg.available && !REQUIRE_PG;
-  (skip ? describe.skip : describe)(`finops account / import run with a planted secret [${kind}]`, () => {
+  describeOnStore(kind, 'finops account / import run with a planted secret', () => {
     let t: TestStore;
     let fake: S3Fake;
     let secretDir: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@openfinops/tenants';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresAvailability, REQUIRE_PG, type TestDatabase } from '../support/store-harness.ts';
+import { createTestDatabase, describeOnStore, type TestDatabase } from '../support/store-harness.ts';
 
 const run = promisify(execFile);
 const BIN = path.join(REPO_ROOT, 'apps', 'cli', 'bin', 'finops.js');
@@ -94,8 +94,7 @@ describe('finops tenant create on a fresh data dir', () => {
   });
 });
 
-const pg = await postgresAvailability();
-describe.skipIf(!pg.available && !REQUIRE_PG)(`finops db migrate on PostgreSQL${pg.available ? '' : ` (skipped: ${pg.reason})`}`, () => {
+describeOnStore('postgres', 'finops db migrate', () => {
   it('uses DATABASE_URL, names host and database, and never prints the password', async () => {
     const db = await createTestDatabase('postgres');
     try {

@@ -50,6 +50,18 @@ if (!pgAtImport.available && !REQUIRE_PG) {
   process.stderr.write(`[store-harness] PostgreSQL store tests skipped: ${pgAtImport.reason}\n`);
 }
 
+/**
+ * The one PostgreSQL gate: a suite on `kind` runs unless it is PostgreSQL, no server answers and FINOPS_REQUIRE_PG is
+ * unset (a laptop without PostgreSQL). CI sets FINOPS_REQUIRE_PG=1, so there the suite runs and fails instead.
+ */
+export function describeOnStore(kind: StoreKind, name: string, fn: () => void): void {
+  if (kind === 'postgres' && !pgAtImport.available && !REQUIRE_PG) {
+    describe.skip(`${name} [postgres] (skipped: ${pgAtImport.reason}; set FINOPS_REQUIRE_PG=1 to fail instead)`, fn);
+    return;
+  }
+  describe(`${name} [${kind}]`, fn);
+}
+
 export function storeKinds(): StoreKind[] {
   return ['pglite', 'postgres'];
 }
@@ -207,12 +219,10 @@ export interface StoreSuite {
 export function describeStores(name: string, fn: (suite: StoreSuite) => void, options: { migrate?: boolean } = {}): void {
   for (const kind of storeKinds()) {
     if (kind === 'postgres' && !pgAtImport.available && !REQUIRE_PG) {
-      describe.skip(`${name} [postgres] (skipped: ${pgAtImport.reason}; set FINOPS_REQUIRE_PG=1 to fail instead)`, () => {
-        fn(unavailableSuite(kind));
-      });
+      describeOnStore(kind, name, () => fn(unavailableSuite(kind)));
       continue;
     }
-    describe(`${name} [${kind}]`, () => {
+    describeOnStore(kind, name, () => {
       let current: TestStore | undefined;
       beforeAll(async () => {
         current = await createTestStore(kind, options);

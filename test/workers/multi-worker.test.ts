@@ -2,14 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RunRepository } from '../../apps/api/src/runs/run.repository.ts';
 import { TenantRepository } from '../../apps/api/src/tenants/tenant.repository.ts';
-import { createTestStore, postgresAvailability, REQUIRE_PG, type TestStore } from '../support/store-harness.ts';
+import { createTestStore, describeOnStore, type TestStore } from '../support/store-harness.ts';
 
 const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-entry.ts');
-const pg = await postgresAvailability();
-const run = pg.available || REQUIRE_PG;
 
 interface WorkerProcess {
   child: ChildProcess;
@@ -77,7 +75,7 @@ interface SideEffect {
   finished_at: Date;
 }
 
-describe.skipIf(!run)(`worker processes against one PostgreSQL${run ? '' : ` (skipped: ${pg.reason})`}`, () => {
+describeOnStore('postgres', 'worker processes against one PostgreSQL', () => {
   let t: TestStore;
   const workers: WorkerProcess[] = [];
 

@@ -1,15 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RunQueueRepository } from '../../apps/api/src/workers/run-queue.repository.ts';
 import { TenantRepository } from '../../apps/api/src/tenants/tenant.repository.ts';
-import { createTestStore, postgresAvailability, REQUIRE_PG, type TestStore } from '../support/store-harness.ts';
+import { createTestStore, describeOnStore, type TestStore } from '../support/store-harness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FINOPS = path.join(ROOT, 'apps', 'cli', 'bin', 'finops.js');
-const pg = await postgresAvailability();
-const run = pg.available || REQUIRE_PG;
 
 interface Served {
   child: ChildProcess;
@@ -53,7 +51,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
   }
 }
 
-describe.skipIf(!run)(`finops serve and FINOPS_ROLE${run ? '' : ` (skipped: ${pg.reason})`}`, () => {
+describeOnStore('postgres', 'finops serve and FINOPS_ROLE', () => {
   let t: TestStore;
   const children: ChildProcess[] = [];
 
