@@ -1,1 +1,2 @@
 export * from './store-harness.ts';
+export * from './wait-for.ts';

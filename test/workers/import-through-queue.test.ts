@@ -21,6 +21,7 @@ import { isolateAwsEnv } from '../collectors/aws-env.ts';
 import { fixtureBytes, putCur1Delivery } from '../fakes/s3/cur-bucket.ts';
 import { registerS3AccessKey, S3Fake } from '../fakes/s3/s3-fake.ts';
 import { describeStores } from '../support/store-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const BUCKET = 'queue-billing';
 const TENANT = 'queued';
@@ -36,15 +37,6 @@ beforeAll(() => {
 });
 afterAll(() => restoreEnv());
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describeStores('import runs through the queue', (suite) => {
   let fake: S3Fake;

@@ -19,6 +19,7 @@ import { isolateAwsEnv, PLATFORM_ACCESS_KEY } from '../collectors/aws-env.ts';
 import { sampleRegion } from '../fakes/ec2/ec2-dataset.ts';
 import { Ec2QueryServer } from '../fakes/ec2/ec2-query-server.ts';
 import { describeStores } from '../support/store-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const TENANT = 'inv-queue';
 const ACCOUNT = '444455556666';
@@ -29,15 +30,6 @@ beforeAll(() => {
 });
 afterAll(() => restoreEnv());
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describeStores('inventory runs through the queue (EC2 and STS fake)', (suite) => {
   let server: Ec2QueryServer;

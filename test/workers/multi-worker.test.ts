@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RunRepository } from '../../apps/api/src/runs/run.repository.ts';
 import { TenantRepository } from '../../apps/api/src/tenants/tenant.repository.ts';
 import { createTestStore, describeOnStore, type TestStore } from '../support/store-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-entry.ts');
 
@@ -57,15 +58,6 @@ async function stopWorker(w: WorkerProcess): Promise<number | null> {
   return w.exited;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface SideEffect {
   run_id: string;

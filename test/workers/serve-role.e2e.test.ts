@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RunQueueRepository } from '../../apps/api/src/workers/run-queue.repository.ts';
 import { TenantRepository } from '../../apps/api/src/tenants/tenant.repository.ts';
 import { createTestStore, describeOnStore, type TestStore } from '../support/store-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FINOPS = path.join(ROOT, 'apps', 'cli', 'bin', 'finops.js');
@@ -41,15 +42,6 @@ async function serve(t: TestStore, role: 'api' | 'all'): Promise<Served> {
   return { child, url, exited };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describeOnStore('postgres', 'finops serve and FINOPS_ROLE', () => {
   let t: TestStore;

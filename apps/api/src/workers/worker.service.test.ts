@@ -11,18 +11,10 @@ import { TenantRepository } from '../tenants/tenant.repository.ts';
 import { type JobHandlers, RunAbortedError } from './job-handlers.ts';
 import { RunQueueRepository } from './run-queue.repository.ts';
 import { WorkerService, type WorkerOptions } from './worker.service.ts';
+import { waitFor } from '../../../../test/support/wait-for.ts';
 
 const FAST: WorkerOptions = { concurrency: 2, leaseMs: 2_000, heartbeatMs: 100, pollMs: 50, shutdownGraceMs: 200, backoff: { baseMs: 40, maxMs: 200 } };
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describeStores('WorkerService', (suite) => {
   let workers: WorkerService[] = [];
