@@ -1,10 +1,23 @@
 /**
- * Shapes of the API responses the portal reads. They mirror the zod contracts in contracts/src/api (the API validates
- * against those); the portal only needs the types, and money stays a decimal string beside its currency throughout.
+ * Shapes of the API responses the portal reads. Costs, savings and findings come from the zod contracts the API
+ * validates against (contracts/src/api, type-only: nothing of contracts is bundled). The auth, tenant and operator
+ * shapes below are defined inside apps/api, which the portal may not import, so they are written out here.
  */
+import type { CostSummaryResponse } from '@openfinops/contracts';
+
+export type {
+  CostSummaryResponse,
+  CostTrendResponse,
+  FindingDetailResponse,
+  FindingsListResponse,
+  FindingView,
+  SavingsResponse,
+} from '@openfinops/contracts';
+
+/** Billed, effective and list cost of one currency (decimal strings). */
+export type CostAmounts = CostSummaryResponse['totals'][number];
 
 export type MemberRole = 'owner' | 'admin' | 'analyst' | 'viewer';
-export type FindingStatus = 'open' | 'resolved' | 'suppressed';
 
 export interface TokenPair {
   accessToken: string;
@@ -27,112 +40,6 @@ export interface TenantInfo {
   name: string;
   status: 'active' | 'suspended';
   role: MemberRole | null;
-}
-
-export interface CostAmounts {
-  currency: string;
-  rowCount: number;
-  billedCost: string;
-  effectiveCost: string;
-  listCost: string;
-}
-
-export interface CostGroupRow extends CostAmounts {
-  group: Record<string, string | null>;
-}
-
-export interface CostSummaryResponse {
-  from: string | null;
-  to: string | null;
-  groupBy: string[];
-  source: 'rollups' | 'detail';
-  rows: CostGroupRow[];
-  totals: CostAmounts[];
-}
-
-export interface CostForecast {
-  currency: string;
-  month: string;
-  asOf: string;
-  actualToDate: string;
-  dailyRunRate: string;
-  basisDays: number;
-  remainingDays: number;
-  forecast: string;
-}
-
-export interface CostTrendResponse {
-  granularity: 'day' | 'month';
-  from: string;
-  to: string;
-  groupBy: string[];
-  source: 'rollups' | 'detail';
-  series: Array<CostGroupRow & { period: string }>;
-  forecast: CostForecast[];
-  forecastMethod: string;
-}
-
-export interface SavingsGroupTotal {
-  key: string;
-  total: string;
-  counted: number;
-}
-
-export interface SavingsResponse {
-  open: Array<{ currency: string; total: string; counted: number; excluded: number; byCategory: SavingsGroupTotal[]; byCheck: SavingsGroupTotal[] }>;
-  realized: Array<{ month: string; currency: string; total: string; counted: number; excluded: number }>;
-  realizedSince: string;
-}
-
-export interface FindingView {
-  fingerprint: string;
-  checkId: string;
-  provider: string;
-  accountId: string;
-  region: string | null;
-  resourceType: string;
-  resourceId: string;
-  status: FindingStatus;
-  title: string;
-  category: string;
-  severity: string;
-  estimatedMonthlySavings: string | null;
-  currency: string | null;
-  exclusionGroup?: string | null;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  resolvedAt: string | null;
-  suppressedUntil: string | null;
-  suppressedBy: string | null;
-  suppressedReason: string | null;
-  assignee?: string | null;
-}
-
-export interface FindingsListResponse {
-  findings: FindingView[];
-  nextCursor: string | null;
-}
-
-export interface FindingObservation {
-  runId: string;
-  runDate: string;
-  observedAt: string;
-  checkVersion: string;
-  title: string;
-  recommendation: string;
-  estimatedMonthlySavings: string;
-  currency: string;
-  savingsBasis: string;
-  observedMonthlyCost: string | null;
-  evidence: Record<string, unknown>;
-}
-
-export interface FindingDetailResponse extends FindingView {
-  savingsBasis: string | null;
-  reopenCount: number;
-  lastRunId: string;
-  recommendation: string | null;
-  observations: FindingObservation[];
 }
 
 export interface RunView {
