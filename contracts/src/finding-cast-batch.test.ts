@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Table, tableToIPC } from 'apache-arrow';
@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castFindings, castFindingsToBatch } from './finding-cast.ts';
 import { findingRecordsFromTable, findingsToRecordBatch } from './finding-arrow.ts';
-import { FindingsParquetWriter, readFindingsParquet, writeFindingsParquet } from './finding-parquet.ts';
+import { arrowTableToParquet, FindingsParquetWriter, readFindingsParquet, writeFindingsParquet } from './finding-parquet.ts';
 import { findingArrowSchema } from './finding-storage.schema.ts';
 import { sampleWireFinding } from './testing/finding-samples.ts';
 
@@ -117,6 +117,41 @@ describe('FindingsParquetWriter', () => {
     expect(fromBatches).toHaveLength(15);
     expect(fromBatches).toEqual(fromRecords);
     expect(fromBatches.map((r) => r.fingerprint)).toEqual(all.map((r) => r.fingerprint));
+  });
+
+  it('writes on its encoder thread exactly the bytes arrowTableToParquet makes of all the batches at once', async () => {
+    const batches = [0, 1, 2].map((n) => castFindingsToBatch(mixedInputs(), { ...ctx, runId: `run-${n}` }).batch);
+    const writer = new FindingsParquetWriter(path.join(dir, 'threaded.parquet'));
+    for (const batch of batches) writer.appendBatch(batch);
+    await writer.close();
+    const expected = arrowTableToParquet(new Table(findingArrowSchema, batches));
+    expect(Buffer.from(await readFile(path.join(dir, 'threaded.parquet'))).equals(Buffer.from(expected))).toBe(true);
+
+    const empty = new FindingsParquetWriter(path.join(dir, 'threaded-empty.parquet'));
+    await empty.close();
+    const expectedEmpty = arrowTableToParquet(new Table(findingArrowSchema, [findingsToRecordBatch([])]));
+    expect(Buffer.from(await readFile(path.join(dir, 'threaded-empty.parquet'))).equals(Buffer.from(expectedEmpty))).toBe(true);
+  });
+
+  it('keeps writers apart on the shared encoder thread, and an aborted writer leaves no file', async () => {
+    const sub = await mkdtemp(path.join(dir, 'interleaved-'));
+    const first = new FindingsParquetWriter(path.join(sub, 'first.parquet'));
+    const aborted = new FindingsParquetWriter(path.join(sub, 'aborted.parquet'));
+    const second = new FindingsParquetWriter(path.join(sub, 'second.parquet'));
+    const inputs = mixedInputs();
+    first.appendBatch(castFindingsToBatch(inputs, { ...ctx, runId: 'first' }).batch);
+    aborted.appendBatch(castFindingsToBatch(inputs, { ...ctx, runId: 'aborted' }).batch);
+    second.appendBatch(castFindingsToBatch(inputs, { ...ctx, runId: 'second' }).batch);
+    aborted.abort();
+    expect(() => aborted.appendBatch(castFindingsToBatch(inputs, ctx).batch)).toThrow(/closed/);
+    await Promise.all([second.close(), first.close()]);
+
+    expect((await readdir(sub)).sort()).toEqual(['first.parquet', 'second.parquet']);
+    for (const run of ['first', 'second']) {
+      const rows = findingRecordsFromTable(await readFindingsParquet(path.join(sub, `${run}.parquet`)));
+      expect(rows.map((r) => r.run_id)).toEqual(castFindings(inputs, { ...ctx, runId: run }).records.map(() => run));
+      expect(rows).toHaveLength(5);
+    }
   });
 
   it('writes an empty findings file when nothing was appended, and refuses a batch of another schema', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { type RecordBatch, Table as ArrowTable, tableFromIPC, tableToIPC, type Schema } from 'apache-arrow';
 import { Compression, EnabledStatistics, Table as WasmTable, WriterPropertiesBuilder, readParquet, readSchema, writeParquet } from 'parquet-wasm';
 import { findingSchemaMismatch, findingsToRecordBatch } from './finding-arrow.ts';
@@ -62,20 +63,89 @@ export async function writeFindingsParquet(records: ReadonlyArray<FindingRecord>
 }
 
 /**
- * One findings parquet file built from many batches of records (e.g. one batch per check run): `append` turns
- * records into an Arrow record batch at once, so only column buffers stay alive between appends, not record
- * objects; `close` writes every batch as one file, atomically, exactly as `writeFindingsParquet` would write
- * all the records at once (same schema and rows).
+ * The one parquet encoder thread of the process (`finding-parquet.worker.mjs`), started on first use. It holds
+ * the event loop open only while a close waits for its bytes, so a writer that is never closed cannot keep the
+ * process alive.
+ */
+class EncoderThread {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }>();
+  private closing = 0;
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./finding-parquet.worker.mjs', import.meta.url));
+    worker.on('message', (message: { type: 'done'; id: number; bytes: Uint8Array } | { type: 'failed'; id: number; message: string }) => {
+      const waiter = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.type === 'done') waiter?.resolve(message.bytes);
+      else waiter?.reject(new Error(`parquet encoder: ${message.message}`));
+    });
+    const fail = (error: Error) => {
+      if (this.worker !== worker) return;
+      // Writers still open on the dead thread lose their batches; each one's close() reports it.
+      this.worker = undefined;
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', (error) => fail(new Error(`parquet encoder thread failed: ${error.message}`, { cause: error })));
+    worker.on('exit', (code) => fail(new Error(`parquet encoder thread exited with code ${code}`)));
+    worker.unref();
+    return worker;
+  }
+
+  /** Opens a writer on the thread; returns its id and the thread it lives on (a restarted thread does not know it). */
+  openWriter(): { id: number; worker: Worker } {
+    this.worker ??= this.start();
+    const id = this.nextId++;
+    this.worker.postMessage({ type: 'open', id, noStatistics: COLUMNS_WITHOUT_STATISTICS });
+    return { id, worker: this.worker };
+  }
+
+  append(worker: Worker, id: number, ipc: Uint8Array): void {
+    // Transferred, not copied, when the bytes own their buffer (tableToIPC's do).
+    const owned = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+    worker.postMessage({ type: 'batch', id, ipc: owned }, [owned.buffer as ArrayBuffer]);
+  }
+
+  async closeWriter(worker: Worker, id: number): Promise<Uint8Array> {
+    if (worker !== this.worker) throw new Error('parquet encoder thread failed before the writer closed');
+    if (this.closing++ === 0) worker.ref();
+    try {
+      return await new Promise<Uint8Array>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        worker.postMessage({ type: 'close', id });
+      });
+    } finally {
+      if (--this.closing === 0) this.worker?.unref();
+    }
+  }
+
+  abortWriter(worker: Worker, id: number): void {
+    if (worker === this.worker) worker.postMessage({ type: 'abort', id });
+  }
+}
+
+const encoder = new EncoderThread();
+
+/**
+ * One findings parquet file built from many batches (e.g. one batch per check run). Each batch is handed to the
+ * parquet encoder thread as it is appended (as Arrow IPC bytes, transferred), so the encoding overlaps the caller's
+ * next checks instead of all happening in `close`; only the encoder's column pages stay alive between appends.
+ * `close` writes the file atomically, byte for byte what `arrowTableToParquet` makes of all the batches at once.
  */
 export class FindingsParquetWriter {
-  private batches: RecordBatch[] = [];
+  private readonly thread: { id: number; worker: Worker };
   private rows = 0;
+  private batches = 0;
   private closed = false;
 
   constructor(
     readonly filePath: string,
     private readonly options: WriteFindingsOptions = {},
-  ) {}
+  ) {
+    this.thread = encoder.openWriter();
+  }
 
   /** Records appended so far. */
   get rowCount(): number {
@@ -92,18 +162,26 @@ export class FindingsParquetWriter {
     if (this.closed) throw new Error(`findings writer for ${this.filePath} is closed`);
     const mismatch = batch.schema === findingArrowSchema ? null : findingSchemaMismatch(batch.schema);
     if (mismatch) throw new TypeError(`findings writer for ${this.filePath}: batch is not a findings batch: ${mismatch}`);
-    if (batch.numRows === 0 && this.batches.length > 0) return;
-    this.batches.push(batch);
+    if (batch.numRows === 0 && this.batches > 0) return;
+    encoder.append(this.thread.worker, this.thread.id, tableToIPC(new ArrowTable(findingArrowSchema, [batch]), 'stream'));
+    this.batches++;
     this.rows += batch.numRows;
   }
 
-  /** Writes the file (an empty one when nothing was appended) and releases the batches. */
+  /** Writes the file (an empty one when nothing was appended) and releases the encoder's state. */
   async close(): Promise<void> {
     if (this.closed) throw new Error(`findings writer for ${this.filePath} is closed`);
+    if (this.batches === 0) this.appendBatch(findingsToRecordBatch([]));
     this.closed = true;
-    const batches = this.batches.length > 0 ? this.batches : [findingsToRecordBatch([])];
-    this.batches = [];
-    await writeFileAtomically(this.filePath, arrowTableToParquet(new ArrowTable(findingArrowSchema, batches)), this.options);
+    const bytes = await encoder.closeWriter(this.thread.worker, this.thread.id);
+    await writeFileAtomically(this.filePath, bytes, this.options);
+  }
+
+  /** Drops everything appended without writing a file (for a run that failed before its findings were complete). */
+  abort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    encoder.abortWriter(this.thread.worker, this.thread.id);
   }
 }
 
