@@ -68,38 +68,55 @@ function plainKeys(value: Record<string, unknown>): string[] | undefined {
  * plain objects and arrays, no symbols, getters' prototypes or lone surrogates). Undefined for anything else, which
  * the caller leaves to zod and canonicalJson, so the text is always the one canonicalJson writes.
  */
-function canonicalJsonValue(value: unknown, depth: number): string | undefined {
+function canonicalJsonRecord(value: unknown): string | undefined {
+  // Pieces joined once: concatenating as we go made a rope of cons strings per finding, garbage the GC then
+  // traced and the Arrow encoder had to flatten again; one join allocates the flat text directly.
+  const parts: string[] = [];
+  return pushRecord(value, 0, parts) ? parts.join('') : undefined;
+}
+
+function pushValue(value: unknown, depth: number, parts: string[]): boolean {
   switch (typeof value) {
-    case 'string':
-      return quoteJsonString(value);
+    case 'string': {
+      const quoted = quoteJsonString(value);
+      if (quoted === undefined) return false;
+      parts.push(quoted);
+      return true;
+    }
     case 'boolean':
-      return value ? 'true' : 'false';
+      parts.push(value ? 'true' : 'false');
+      return true;
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : undefined;
+      if (!Number.isFinite(value)) return false;
+      parts.push(JSON.stringify(value));
+      return true;
     case 'object': {
-      if (value === null) return 'null';
-      if (depth >= MAX_EVIDENCE_DEPTH) return undefined;
-      if (Array.isArray(value)) {
-        if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
-        let out = '[';
-        for (let i = 0; i < value.length; i++) {
-          const item = canonicalJsonValue(value[i], depth + 1);
-          if (item === undefined) return undefined;
-          out += i === 0 ? item : `,${item}`;
-        }
-        return `${out}]`;
+      if (value === null) {
+        parts.push('null');
+        return true;
       }
-      return canonicalJsonRecord(value, depth + 1);
+      if (depth >= MAX_EVIDENCE_DEPTH) return false;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+        parts.push('[');
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) parts.push(',');
+          if (!pushValue(value[i], depth + 1, parts)) return false;
+        }
+        parts.push(']');
+        return true;
+      }
+      return pushRecord(value, depth + 1, parts);
     }
     default:
-      return undefined;
+      return false;
   }
 }
 
-function canonicalJsonRecord(value: unknown, depth: number): string | undefined {
-  if (!isPlainObject(value)) return undefined;
+function pushRecord(value: unknown, depth: number, parts: string[]): boolean {
+  if (!isPlainObject(value)) return false;
   const keys = plainKeys(value);
-  if (keys === undefined) return undefined;
+  if (keys === undefined) return false;
   // JCS orders keys by UTF-16 code units, which is what the default sort compares.
   for (let i = 1; i < keys.length; i++) {
     if (keys[i - 1]! > keys[i]!) {
@@ -107,15 +124,16 @@ function canonicalJsonRecord(value: unknown, depth: number): string | undefined 
       break;
     }
   }
-  let out = '{';
+  parts.push('{');
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const name = quoteJsonString(key);
-    const item = canonicalJsonValue(value[key], depth);
-    if (name === undefined || item === undefined) return undefined;
-    out += `${i === 0 ? '' : ','}${name}:${item}`;
+    if (name === undefined) return false;
+    parts.push(i === 0 ? name : `,${name}`, ':');
+    if (!pushValue(value[key], depth, parts)) return false;
   }
-  return `${out}}`;
+  parts.push('}');
+  return true;
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
@@ -187,7 +205,7 @@ export function validateWireFast(input: Record<string, unknown>): ValidatedFindi
   }
 
   const evidence = input.evidence === undefined ? {} : input.evidence;
-  const evidenceJson = canonicalJsonRecord(evidence, 0);
+  const evidenceJson = canonicalJsonRecord(evidence);
   if (evidenceJson === undefined) return undefined;
   const tags = input.tags === undefined ? {} : input.tags;
   if (!isStringRecord(tags)) return undefined;
