@@ -1,20 +1,21 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-output.ts';
-import { registerCommands } from './commands/index.ts';
+import { loadSelectedCommand, registerCommands } from './commands/index.ts';
 
-export function buildProgram(): Command {
+/** The program for `argv` (process.argv form): only the command it runs is imported, the others are listed by name. */
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('finops')
     .description('Open FinOps Stack: FOCUS billing imports, cost-saving checks and findings per tenant')
     .showHelpAfterError()
     .exitOverride();
-  registerCommands(program);
+  registerCommands(program, await loadSelectedCommand(argv));
   return program;
 }
 
 /** Returns the process exit code; never calls process.exit so tests can run commands in-process. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return 0;
   } catch (err) {

@@ -1,5 +1,5 @@
 import { type Command } from 'commander';
-import { FocusLakeRepository } from '@openfinops/api';
+import { FocusLakeRepository } from '@openfinops/api/imports';
 import { LakeLayout, parseTenantId, resolveDataDir } from '@openfinops/tenants';
 import { printJson, printTable } from '../cli-output.ts';
 import { addFocusValidateCommand } from './focus-validate.command.ts';

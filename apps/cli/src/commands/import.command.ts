@@ -1,16 +1,6 @@
 import { type Command } from 'commander';
-import {
-  CloudAccountService,
-  ConnectorImportError,
-  type ConnectorImportReport,
-  ConnectorImportService,
-  defaultConnectorRegistry,
-  ImportService,
-  openStore,
-  secretBoxFromEnv,
-  storeOptionsFromEnv,
-  type ImportSummary,
-} from '@openfinops/api';
+import type { ConnectorImportReport } from '@openfinops/api';
+import { ImportService, openStore, storeOptionsFromEnv, type ImportSummary } from '@openfinops/api/imports';
 import { knownFormatIds } from '@openfinops/focus';
 import { LakeLayout, parseTenantId, resolveDataDir } from '@openfinops/tenants';
 import { CliError, Progress, printJson, printTable } from '../cli-output.ts';
@@ -81,6 +71,8 @@ function requireTenant(tenant: string | undefined): string {
 /** `import run`: the connector import the scheduler runs, once, for one account or every active account of the tenant. */
 async function runConnectorImports(opts: ImportRunOptions): Promise<void> {
   const tenantId = requireTenant(opts.tenant);
+  // The connectors and their cloud SDKs load only here: a file import (the command's common use) does without them.
+  const { CloudAccountService, ConnectorImportError, ConnectorImportService, defaultConnectorRegistry, secretBoxFromEnv } = await import('@openfinops/api');
   const progress = new Progress(Boolean(process.stderr.isTTY));
   const store = await openStore(storeOptionsFromEnv());
   const reports: ConnectorImportReport[] = [];
