@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { openStore } from '../../apps/api/src/store/store.ts';
 import type { JobHandler } from '../../apps/api/src/workers/job-handlers.ts';
 import { loadWorkerConfig } from '../../apps/api/src/workers/worker-config.ts';
-import { createWorkerRuntime } from '../../apps/api/src/workers/worker-runtime.ts';
+import type { WorkerRuntime } from '../../apps/api/src/workers/worker-runtime.ts';
+import { createWorkerContext, WORKER_RUNTIME } from '../../apps/api/src/workers/worker.module.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error('worker-entry: DATABASE_URL is required');
@@ -43,14 +44,15 @@ const appendSideEffect: JobHandler = async ({ run, attempt, signal, log }) => {
 const store = await openStore({ dataDir: process.env.FINOPS_DATA_DIR ?? '/tmp', databaseUrl });
 const config = { ...loadWorkerConfig(process.env), scheduler: false };
 const logger = pino({ level: process.env.FINOPS_LOG_LEVEL ?? 'warn' });
-const runtime = await createWorkerRuntime({ store, dataDir: process.env.FINOPS_DATA_DIR ?? '/tmp', config, logger, handlers: { check: appendSideEffect } });
+// The Nest application context `finops worker` runs: WorkerModule starts the loops at bootstrap.
+const context = await createWorkerContext({ store, dataDir: process.env.FINOPS_DATA_DIR ?? '/tmp', config, logger, handlers: { check: appendSideEffect } });
+const runtime = context.get<WorkerRuntime>(WORKER_RUNTIME);
 const owner = runtime.worker.owner;
-runtime.start();
 process.stdout.write(`${JSON.stringify({ ready: owner, pid: process.pid })}\n`);
 
 const stop = () => {
-  void runtime
-    .stop()
+  void context
+    .close()
     .then(() => Promise.all([store.close(), sideEffects.end()]))
     .then(() => process.stdout.write(`${JSON.stringify({ stopped: owner, summary: runtime.worker.summary })}\n`))
     .finally(() => process.exit(0));

@@ -57,6 +57,8 @@ import { ScheduleRepository } from '../scheduler/schedule.repository.ts';
 import { ScheduleService } from '../scheduler/schedule.service.ts';
 import { secretBoxFor } from '../secrets/secret-box.ts';
 import { RunQueueRepository } from '../workers/run-queue.repository.ts';
+import { WorkerModule } from '../workers/worker.module.ts';
+import type { WorkerRuntimeOptions } from '../workers/worker-runtime.ts';
 import { RunDetailService } from './run-detail.service.ts';
 
 export interface ApiModuleOptions {
@@ -64,6 +66,8 @@ export interface ApiModuleOptions {
   store: Store;
   /** Extra controllers mounted beside the built-in ones (later phases, tests of the route-access check). */
   controllers?: Type[];
+  /** The scheduler and worker loop in this process (FINOPS_ROLE=worker|all): WorkerModule is imported with these. */
+  worker?: WorkerRuntimeOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -201,6 +205,7 @@ export class ApiModule {
           },
           assignResponse: true,
         }),
+        ...(options.worker ? [WorkerModule.register(options.worker)] : []),
       ],
       controllers: [
         HealthController,

@@ -2,7 +2,8 @@ import { type ApiConfig, loadApiConfig } from '../config/api-config.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { connectorJobDeps } from '../workers/connector-job-deps.ts';
 import { loadWorkerConfig } from '../workers/worker-config.ts';
-import { createWorkerLogger, createWorkerRuntime, type WorkerRuntime } from '../workers/worker-runtime.ts';
+import { createWorkerLogger, type WorkerRuntime } from '../workers/worker-runtime.ts';
+import { WORKER_RUNTIME } from '../workers/worker.module.ts';
 import { type ApiApp, createApiApp } from './create-app.ts';
 
 export interface RunningApi {
@@ -22,29 +23,29 @@ export async function startApiServer(
   overrides: { port?: number; host?: string } = {},
 ): Promise<RunningApi> {
   const config = loadApiConfig(env);
+  // Validated whatever the role, so a bad worker setting fails every process of a deployment at boot alike.
+  const workerConfig = loadWorkerConfig(env);
   if (overrides.port !== undefined) config.port = overrides.port;
   if (overrides.host !== undefined) config.host = overrides.host;
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   let app: ApiApp | undefined;
-  let worker: WorkerRuntime | null = null;
   try {
     // Same rule as the CLI: a fresh embedded store just works; a shared PostgreSQL is migrated as a deploy step.
     if (store.kind === 'pglite') await store.migrate();
     else await store.assertMigrated();
-    app = await createApiApp({ config, store });
+    const worker =
+      config.role === 'api'
+        ? undefined
+        : {
+            store,
+            dataDir: config.dataDir,
+            config: workerConfig,
+            logger: createWorkerLogger(config.logLevel),
+            connectors: connectorJobDeps(store, config.dataDir, env),
+          };
+    app = await createApiApp({ config, store, ...(worker ? { worker } : {}) });
     await app.listen(config.port, config.host);
-    if (config.role !== 'api') {
-      worker = await createWorkerRuntime({
-        store,
-        dataDir: config.dataDir,
-        config: loadWorkerConfig(env),
-        logger: createWorkerLogger(config.logLevel),
-        connectors: connectorJobDeps(store, config.dataDir, env),
-      });
-      worker.start();
-    }
   } catch (err) {
-    await worker?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await store.close();
     throw err;
@@ -54,7 +55,7 @@ export async function startApiServer(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;
   const started = app;
-  const runningWorker = worker;
+  const runningWorker = config.role === 'api' ? null : app.get<WorkerRuntime>(WORKER_RUNTIME);
   return {
     app: started,
     store,
@@ -64,8 +65,7 @@ export async function startApiServer(
     close() {
       closing ??= (async () => {
         try {
-          // Runs finish (or are released) while the store is still open.
-          await runningWorker?.stop();
+          // WorkerModule's shutdown hook lets runs finish (or releases them) while the store is still open.
           await started.close();
         } finally {
           await store.close();

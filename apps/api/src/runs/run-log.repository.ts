@@ -74,4 +74,22 @@ export class RunLogRepository {
       fields: (r.fields ?? {}) as Record<string, unknown>,
     }));
   }
+
+  /**
+   * Deletes log lines written before `cutoff`, of every tenant (retention is a platform setting, like the queue's
+   * reaper), in batches of `batchSize` so no single statement holds locks on a large table. The runs themselves stay.
+   * Lines are taken in id order, which is the order they were written, so a batch finds old lines at the start of
+   * the primary key without an index on `at`. Returns how many lines were deleted.
+   */
+  async pruneOlderThan(cutoff: Date, batchSize = 5000): Promise<number> {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`expected a batch size >= 1, got ${String(batchSize)}`);
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.prisma.runLog.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, orderBy: { id: 'asc' }, take: batchSize });
+      if (batch.length === 0) return deleted;
+      const { count } = await this.prisma.runLog.deleteMany({ where: { id: { in: batch.map((r) => r.id) } } });
+      deleted += count;
+      if (batch.length < batchSize) return deleted;
+    }
+  }
 }

@@ -21,11 +21,9 @@ export interface TickResult {
  * Turns due schedule slots into queued runs. Any number of schedulers may tick at once (every worker process runs
  * one): a slot is enqueued once, by whichever scheduler wins ScheduleRepository.enqueueSlot's compare-and-set.
  * A new schedule starts counting from its creation, so it never fires for slots before it existed.
+ * What calls tick() and how often is the worker runtime's business (an interval in @nestjs/schedule's registry).
  */
 export class SchedulerService {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<TickResult> | undefined;
-
   constructor(
     private readonly schedules: ScheduleRepository,
     private readonly logger: Logger,
@@ -55,27 +53,5 @@ export class SchedulerService {
       }
     }
     return result;
-  }
-
-  /** Ticks now and then every `intervalMs` until stop(); a tick never overlaps the previous one. */
-  start(intervalMs: number): void {
-    if (this.timer) return;
-    const loop = () => {
-      this.ticking = this.tick().catch((err: unknown) => {
-        this.logger.error({ err }, 'scheduler tick failed');
-        return { enqueued: [], errors: [] };
-      });
-      void this.ticking.finally(() => {
-        if (this.timer) this.timer = setTimeout(loop, intervalMs);
-      });
-    };
-    this.timer = setTimeout(loop, 0);
-  }
-
-  async stop(): Promise<void> {
-    const timer = this.timer;
-    this.timer = undefined;
-    if (timer) clearTimeout(timer);
-    await this.ticking;
   }
 }

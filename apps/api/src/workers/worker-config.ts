@@ -1,6 +1,10 @@
+import { ConfigError } from '../config/api-config.ts';
 import type { BackoffPolicy } from './backoff.ts';
 
-/** Worker and scheduler settings, from FINOPS_WORKER_* / FINOPS_RETRY_* / FINOPS_SCHEDULER_* (docs/operations.md). */
+/**
+ * Worker and scheduler settings, from FINOPS_WORKER_* / FINOPS_RETRY_* / FINOPS_SCHEDULER_* and
+ * FINOPS_RUN_LOG_RETENTION_DAYS (docs/operations.md).
+ */
 export interface WorkerConfig {
   concurrency: number;
   leaseMs: number;
@@ -11,12 +15,14 @@ export interface WorkerConfig {
   /** Whether this process also runs the scheduler tick. */
   scheduler: boolean;
   schedulerTickMs: number;
+  /** Run log lines older than this many days are deleted by the scheduler (FINOPS_RUN_LOG_RETENTION_DAYS). */
+  runLogRetentionDays: number;
 }
 
-export class WorkerConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(readonly variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
+/** A ConfigError, so `finops serve` (which validates worker settings at boot whatever the role) reports it the same way. */
+export class WorkerConfigError extends ConfigError {
+  constructor(variable: string, problem: string) {
+    super(variable, problem);
     this.name = 'WorkerConfigError';
   }
 }
@@ -70,5 +76,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env, overrides
     backoff: { baseMs, maxMs },
     scheduler: schedulerFlag === 'on',
     schedulerTickMs: duration(env, 'FINOPS_SCHEDULER_TICK', 30_000),
+    runLogRetentionDays: positiveInt(env, 'FINOPS_RUN_LOG_RETENTION_DAYS', 90),
   };
 }

@@ -19,6 +19,11 @@ export interface WorkerOptions {
   heartbeatMs: number;
   /** Pause between claim attempts when the queue has nothing claimable. */
   pollMs: number;
+  /**
+   * Idle loops wait for poll() instead of their own pollMs timer: the Nest worker module drives them from an
+   * interval in @nestjs/schedule's SchedulerRegistry, so every timer of the process is listed (and removed) there.
+   */
+  externalPoll?: boolean;
   backoff?: BackoffPolicy;
   /** On stop(), how long running runs may still finish before they are aborted and released to the queue. */
   shutdownGraceMs: number;
@@ -93,6 +98,11 @@ export class WorkerService {
     this.loops = Array.from({ length: this.options.concurrency }, () => this.loop(false));
   }
 
+  /** Wakes idle loops to look for claimable runs now (the driver of an externalPoll worker). */
+  poll(): void {
+    for (const wake of this.sleepers) wake();
+  }
+
   /** Executes what is claimable now (including runs queued meanwhile, such as the check after an import), then returns. */
   async runUntilIdle(): Promise<WorkerSummary> {
     this.loops = Array.from({ length: this.options.concurrency }, () => this.loop(true));
@@ -107,7 +117,7 @@ export class WorkerService {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
-      for (const wake of this.sleepers) wake();
+      this.poll();
       // A loop ends once its current run is recorded, so waiting for the loops covers every run in flight,
       // including one claimed while stop() was being called.
       const loopsDone = Promise.all(this.loops);
@@ -288,13 +298,15 @@ export class WorkerService {
   }
 
   private sleep(ms: number): Promise<void> {
+    // stop() wakes the sleepers once; a loop that was claiming meanwhile must not start a sleep nothing would end.
+    if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.sleepers.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = this.options.externalPoll ? undefined : setTimeout(done, ms);
       this.sleepers.add(done);
     });
   }

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import type { WorkerRuntime } from '@openfinops/api';
 import { CliError } from '../cli-output.ts';
 
 function parseConcurrency(value: string): number {
@@ -37,15 +38,16 @@ export function addWorkerCommand(program: Command): void {
         // Same rule as `finops serve`: a fresh embedded store just works; a shared PostgreSQL is migrated as a deploy step.
         if (store.kind === 'pglite') await store.migrate();
         else await store.assertMigrated();
-        const logger = api.createWorkerLogger();
-        const runtime = await api.createWorkerRuntime({
+        const runtimeOptions = {
           store,
           dataDir: storeOptions.dataDir,
           config: opts.once ? { ...config, scheduler: false } : config,
-          logger,
+          logger: api.createWorkerLogger(),
           connectors: api.connectorJobDeps(store, storeOptions.dataDir, process.env),
-        });
+        };
         if (opts.once) {
+          // No timers at all: the same services, run to idle without the Nest lifecycle that would start the loops.
+          const runtime = await api.createWorkerRuntime(runtimeOptions);
           const summary = await runtime.worker.runUntilIdle();
           process.stderr.write(
             `worker ${runtime.worker.owner}: ${summary.claimed} claimed, ${summary.succeeded} succeeded, ${summary.retried} to retry, ` +
@@ -54,14 +56,17 @@ export function addWorkerCommand(program: Command): void {
           if (summary.failed > 0) process.exitCode = 1;
           return;
         }
-        runtime.start();
+        // The same WorkerModule the API imports for FINOPS_ROLE=worker|all: its bootstrap hook starts the loops and
+        // registers the poll and scheduler intervals; closing the context stops them gracefully.
+        const context = await api.createWorkerContext(runtimeOptions);
+        const runtime = context.get<WorkerRuntime>(api.WORKER_RUNTIME);
         process.stderr.write(`finops worker ${runtime.worker.owner} started (${store.location}); stop with Ctrl-C or SIGTERM\n`);
         await new Promise<void>((resolve) => {
           const stop = (signal: NodeJS.Signals) => {
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);
             process.stderr.write(`received ${signal}: no new claims; finishing the running runs\n`);
-            runtime.stop().then(resolve, (err: unknown) => {
+            context.close().then(resolve, (err: unknown) => {
               process.stderr.write(`error during shutdown: ${String(err)}\n`);
               resolve();
             });

@@ -1,0 +1,100 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { pino } from 'pino';
+import { beforeAll, expect, it } from 'vitest';
+import { createApiApp } from '../../apps/api/src/app/create-app.ts';
+import { loadApiConfig } from '../../apps/api/src/config/api-config.ts';
+import { TenantRepository } from '../../apps/api/src/tenants/tenant.repository.ts';
+import type { JobHandler } from '../../apps/api/src/workers/job-handlers.ts';
+import { loadWorkerConfig } from '../../apps/api/src/workers/worker-config.ts';
+import { WORKER_INTERVALS, type WorkerRuntime } from '../../apps/api/src/workers/worker-runtime.ts';
+import { createWorkerContext, WORKER_RUNTIME } from '../../apps/api/src/workers/worker.module.ts';
+import { describeStores } from '../support/store-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const TENANT = 'nested';
+
+describeStores('WorkerModule (@nestjs/schedule) in the API and in `finops worker`', (suite) => {
+  const executed: string[] = [];
+  /** A check handler that only records which runs it executed: the side effect the test counts. */
+  const recordCheck: JobHandler = async ({ runId }) => {
+    executed.push(runId);
+    return { stats: { recorded: 1 } };
+  };
+  const workerConfig = () =>
+    loadWorkerConfig({ FINOPS_WORKER_POLL: '50ms', FINOPS_SCHEDULER_TICK: '100ms', FINOPS_WORKER_CONCURRENCY: '1', FINOPS_WORKER_SHUTDOWN_GRACE: '5s' });
+  const runtimeOptions = () => ({
+    store: suite.store,
+    dataDir: suite.testStore.dataDir,
+    config: workerConfig(),
+    logger: pino({ level: 'silent' }),
+    handlers: { check: recordCheck },
+  });
+
+  beforeAll(async () => {
+    await new TenantRepository(suite.store.prisma).create({ id: TENANT, name: 'Nested' });
+  });
+
+  async function dueSchedule(): Promise<string> {
+    // Created two minutes ago, so the every-minute cron has a slot due now (a new schedule never fires for earlier slots).
+    const schedule = await suite.store.prisma.schedule.create({
+      data: { tenantId: TENANT, kind: 'check', cron: '* * * * *', timezone: 'UTC', createdAt: new Date(Date.now() - 120_000) },
+    });
+    return schedule.id;
+  }
+
+  async function runOfSchedule(scheduleId: string) {
+    return waitFor(
+      `the run enqueued for schedule ${scheduleId} to succeed`,
+      async () => {
+        const runs = await suite.store.prisma.run.findMany({ where: { tenantId: TENANT, params: { path: ['scheduleId'], equals: scheduleId } } });
+        return runs.length === 1 && runs[0]!.status === 'succeeded' ? runs[0]! : null;
+      },
+      30_000,
+    );
+  }
+
+  it('FINOPS_ROLE=all: the API app ticks the scheduler and runs the due run through the registry intervals; close removes them', async () => {
+    const config = loadApiConfig({ FINOPS_DATA_DIR: suite.testStore.dataDir, FINOPS_JWT_SECRET: 'x'.repeat(40), FINOPS_LOG_LEVEL: 'silent', FINOPS_ROLE: 'all' });
+    const scheduleId = await dueSchedule();
+    const app = await createApiApp({ config, store: suite.store, worker: runtimeOptions() });
+    const registry = app.get(SchedulerRegistry);
+    let closed = false;
+    try {
+      expect(registry.getIntervals().sort()).toEqual([WORKER_INTERVALS.schedulerTick, WORKER_INTERVALS.workerPoll].sort());
+      const run = await runOfSchedule(scheduleId);
+      expect(run).toMatchObject({ kind: 'check', status: 'succeeded', attempts: 1, leaseOwner: null });
+      expect(executed.filter((id) => id === run.id)).toHaveLength(1);
+      const schedule = await suite.store.prisma.schedule.findUniqueOrThrow({ where: { id: scheduleId } });
+      expect(schedule.lastEnqueuedAt).not.toBeNull();
+      await suite.store.prisma.schedule.update({ where: { id: scheduleId }, data: { enabled: false } });
+      await app.close();
+      closed = true;
+      expect(registry.getIntervals()).toEqual([]);
+      expect(app.get<WorkerRuntime>(WORKER_RUNTIME).worker.summary).toMatchObject({ claimed: 1, succeeded: 1, released: 0 });
+    } finally {
+      if (!closed) await app.close();
+    }
+  });
+
+  it('the standalone worker context (`finops worker`) runs the same module, and FINOPS_SCHEDULER=off registers no tick', async () => {
+    const scheduleId = await dueSchedule();
+    const withScheduler = await createWorkerContext(runtimeOptions());
+    const registry = withScheduler.get(SchedulerRegistry);
+    try {
+      const run = await runOfSchedule(scheduleId);
+      expect(executed.filter((id) => id === run.id)).toHaveLength(1);
+    } finally {
+      await suite.store.prisma.schedule.update({ where: { id: scheduleId }, data: { enabled: false } });
+      await withScheduler.close();
+    }
+    expect(registry.getIntervals()).toEqual([]);
+
+    const noScheduler = await createWorkerContext({ ...runtimeOptions(), config: { ...workerConfig(), scheduler: false } });
+    try {
+      expect(noScheduler.get(SchedulerRegistry).getIntervals()).toEqual([WORKER_INTERVALS.workerPoll]);
+      expect(noScheduler.get<WorkerRuntime>(WORKER_RUNTIME).scheduler).toBeNull();
+    } finally {
+      await noScheduler.close();
+    }
+  });
+});
