@@ -1,12 +1,14 @@
 'use client';
 import { useActionState, type ReactNode } from 'react';
 import type { ActionResult } from '../lib/action-result.ts';
+import { FormStateContext } from './form-field.component.tsx';
 
 const initial: ActionResult = { error: null, done: null };
 
 /**
- * A form posting to a server action, with pending state and the action's outcome: an error, a confirmation, and
- * details to show once (a one-time password, the AWS trust policy, a dry-run report).
+ * A form posting to a server action, with pending state and the action's outcome: an error (also beside the field it
+ * is about, see FormField), a confirmation, and details to show once (a one-time password, the AWS trust policy, a
+ * dry-run report).
  */
 export function ActionForm({ action, children, submitLabel, pendingLabel, className, variant = 'primary', label }: {
   action: (prev: ActionResult, form: FormData) => Promise<ActionResult>;
@@ -20,7 +22,7 @@ export function ActionForm({ action, children, submitLabel, pendingLabel, classN
   const [state, run, pending] = useActionState(action, initial);
   return (
     <form action={run} className={className ?? 'form-stack'} aria-label={label}>
-      {children}
+      <FormStateContext value={{ errors: state.fieldErrors ?? {}, values: state.values ?? {} }}>{children}</FormStateContext>
       <div>
         <button type="submit" className={`btn ${variant === 'primary' ? 'btn-primary' : variant === 'danger' ? 'btn-danger' : ''} ${children ? '' : 'btn-sm'}`} disabled={pending}>
           {pending ? (pendingLabel ?? 'Working…') : submitLabel}

@@ -81,3 +81,8 @@ export async function attempt<T>(work: Promise<T>): Promise<{ ok: true; value: T
 export function tenantPath(tenantId: string, rest = ''): string {
   return `/tenants/${encodeURIComponent(tenantId)}${rest}`;
 }
+
+/** The operator API of one tenant (`/admin/tenants/:id…`). */
+export function adminTenantPath(tenantId: string, rest = ''): string {
+  return `/admin/tenants/${encodeURIComponent(tenantId)}${rest}`;
+}

@@ -1,24 +1,45 @@
 'use server';
 import { revalidatePath } from 'next/cache';
-import { api, ApiError } from '../../lib/api-client.server.ts';
+import { adminTenantPath as t, api, ApiError } from '../../lib/api-client.server.ts';
 import type { ActionResult } from '../../lib/action-result.ts';
+import { fieldErrorsFrom } from '../../lib/field-errors.util.ts';
 
-const t = (tenantId: string) => `/admin/tenants/${encodeURIComponent(tenantId)}`;
+/** Inputs whose values never travel back to the browser, even into the form they came from. */
+const SECRET_INPUTS = new Set(['password', 'secretAccessKey', 'serviceAccountKey', 'clientSecret']);
 
-/** The API's message, with the field of a validation error, so the operator knows what to fix. */
-function failure(err: unknown): ActionResult {
-  if (!(err instanceof ApiError)) throw err;
-  const fields = Array.isArray(err.details) ? (err.details as Array<{ field?: string; message?: string }>).map((d) => `${d.field ?? ''} ${d.message ?? ''}`.trim()) : [];
-  return { error: fields.length ? `${err.message}: ${fields.join('; ')}` : err.message, done: null };
+function submitted(form: FormData | undefined): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [k, v] of form?.entries() ?? []) if (typeof v === 'string' && !SECRET_INPUTS.has(k) && !k.startsWith('$')) values[k] = v;
+  return values;
 }
 
-async function run(work: () => Promise<ActionResult>, revalidate: string): Promise<ActionResult> {
+/**
+ * The API's message, each validation error beside its input, and the submitted values so the operator fixes the
+ * field instead of typing the form again.
+ */
+function failure(err: unknown, form?: FormData): ActionResult {
+  if (!(err instanceof ApiError)) throw err;
+  const fields = Array.isArray(err.details) ? (err.details as Array<{ field?: string; message?: string }>).map((d) => `${d.field ?? ''} ${d.message ?? ''}`.trim()) : [];
+  return {
+    error: fields.length ? `${err.message}: ${fields.join('; ')}` : err.message,
+    done: null,
+    fieldErrors: fieldErrorsFrom(err.message, err.details),
+    values: submitted(form),
+  };
+}
+
+/** A form the portal refuses before calling the API, with the reason beside the field. */
+function refused(field: string, message: string, form: FormData): ActionResult {
+  return { error: message, done: null, fieldErrors: { [field]: message }, values: submitted(form) };
+}
+
+async function run(work: () => Promise<ActionResult>, revalidate: string, form?: FormData): Promise<ActionResult> {
   try {
     const result = await work();
     revalidatePath(revalidate, 'layout');
     return result;
   } catch (err) {
-    return failure(err);
+    return failure(err, form);
   }
 }
 
@@ -28,7 +49,7 @@ export async function createTenant(_p: ActionResult, form: FormData): Promise<Ac
   return run(async () => {
     const created = await api<{ id: string }>('/admin/tenants', { method: 'POST', body: { id: text(form, 'id'), name: text(form, 'name') } });
     return { error: null, done: `Tenant ${created.id} created.` };
-  }, '/admin');
+  }, '/admin', form);
 }
 
 export async function setTenantStatus(tenantId: string, status: 'suspend' | 'resume', _p: ActionResult, _f: FormData): Promise<ActionResult> {
@@ -49,7 +70,7 @@ export async function addMember(tenantId: string, _p: ActionResult, form: FormDa
       done: `${text(form, 'email')} added as ${text(form, 'role')}.`,
       ...(res.oneTimePassword ? { details: [{ label: 'One-time password', text: res.oneTimePassword, hint: 'Shown once. Hand it to the user over a safe channel.' }] } : {}),
     };
-  }, t(tenantId));
+  }, t(tenantId), form);
 }
 
 export async function removeMember(tenantId: string, userId: string, _p: ActionResult, _f: FormData): Promise<ActionResult> {
@@ -100,7 +121,7 @@ export async function createAccount(tenantId: string, provider: string, _p: Acti
     }
     if (res.test) details.push({ label: res.test.ok ? 'Connection test passed' : 'Connection test failed', text: reportText(res.test) });
     return { error: null, done: `Account ${res.account.name} created.`, details };
-  }, t(tenantId));
+  }, t(tenantId), form);
 }
 
 export async function testAccount(tenantId: string, accountId: string, _p: ActionResult, _f: FormData): Promise<ActionResult> {
@@ -130,7 +151,7 @@ export async function createSchedule(tenantId: string, _p: ActionResult, form: F
       },
     });
     return { error: null, done: 'Schedule created.' };
-  }, t(tenantId));
+  }, t(tenantId), form);
 }
 
 export async function setScheduleEnabled(tenantId: string, scheduleId: string, enabled: boolean, _p: ActionResult, _f: FormData): Promise<ActionResult> {
@@ -154,7 +175,7 @@ export async function triggerRun(tenantId: string, _p: ActionResult, form: FormD
       body: { kind: text(form, 'kind'), cloudAccountId: text(form, 'cloudAccountId') || null, checkId: text(form, 'checkId') || null },
     });
     return { error: null, done: res.created ? `Run ${res.run.id} queued.` : `The same work is already queued as ${res.run.id}.` };
-  }, t(tenantId));
+  }, t(tenantId), form);
 }
 
 export async function runAction(tenantId: string, runId: string, verb: 'retry' | 'cancel', _p: ActionResult, _f: FormData): Promise<ActionResult> {
@@ -169,14 +190,14 @@ export async function putChecker(tenantId: string, checkId: string, _p: ActionRe
   try {
     config = JSON.parse(text(form, 'config') || '{}');
   } catch (err) {
-    return { error: `Config is not valid JSON: ${(err as Error).message}`, done: null };
+    return refused('config', `Not valid JSON: ${(err as Error).message}`, form);
   }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) return { error: 'Config must be a JSON object.', done: null };
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return refused('config', 'Must be a JSON object.', form);
   return run(async () => {
-    await api(`/admin/tenants/${encodeURIComponent(tenantId)}/checkers/${encodeURIComponent(checkId)}`, {
+    await api(t(tenantId, `/checkers/${encodeURIComponent(checkId)}`), {
       method: 'PUT',
       body: { enabled: form.get('enabled') === 'on', config },
     });
     return { error: null, done: 'Saved.' };
-  }, t(tenantId));
+  }, t(tenantId), form);
 }

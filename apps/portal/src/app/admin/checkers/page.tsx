@@ -1,57 +1,40 @@
 import type { Metadata } from 'next';
-import { Badge, Card, ErrorState, PageHeader, ProviderBadge } from '../../../components/ui.component.tsx';
+import { ListCard } from '../../../components/data-list.component.tsx';
+import { Badge, PageHeader, ProviderBadge } from '../../../components/ui.component.tsx';
 import { api, attempt } from '../../../lib/api-client.server.ts';
 import type { CheckerCatalogEntry } from '../../../lib/api.types.ts';
 
 export const metadata: Metadata = { title: 'Checker catalog' };
 
 export default async function CheckerCatalogPage() {
-  const res = await attempt(api<{ checkers: CheckerCatalogEntry[] }>('/admin/checkers'));
+  const res = await attempt(api<{ checkers: CheckerCatalogEntry[] }>('/admin/checkers').then((r) => r.checkers));
   return (
     <>
       <PageHeader title="Checker catalog" description="Every checker loaded by this installation (built-ins and plugins). Enable and configure them per tenant." />
-      <Card flush>
-        {!res.ok ? (
-          <ErrorState error={res.error} />
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Checker</th>
-                  <th scope="col">Provider</th>
-                  <th scope="col" className="hide-phone">
-                    Category
-                  </th>
-                  <th scope="col" className="hide-phone">
-                    Severity
-                  </th>
-                  <th scope="col" className="hide-phone">
-                    Version
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {res.value.checkers.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      <div className="row-title">{c.title}</div>
-                      <div className="row-sub mono">{c.id}</div>
-                      <div className="small muted" style={{ maxWidth: 640 }}>
-                        {c.description}
-                      </div>
-                    </td>
-                    <td>{c.provider ? <ProviderBadge provider={c.provider} /> : null}</td>
-                    <td className="hide-phone">{c.category}</td>
-                    <td className="hide-phone">{c.severity ? <Badge>{c.severity}</Badge> : null}</td>
-                    <td className="hide-phone mono small">{c.version}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Card>
+      <ListCard
+        result={res}
+        empty={{ title: 'No checkers loaded', body: 'Built-in checkers come with the API; plugins are listed in FINOPS_CHECKER_PACKAGES.' }}
+        testId="checkers-table"
+        rowKey={(c) => c.id}
+        columns={[
+          {
+            header: 'Checker',
+            cell: (c) => (
+              <>
+                <div className="row-title">{c.title}</div>
+                <div className="row-sub mono">{c.id}</div>
+                <div className="small muted" style={{ maxWidth: 640 }}>
+                  {c.description}
+                </div>
+              </>
+            ),
+          },
+          { header: 'Provider', cell: (c) => (c.provider ? <ProviderBadge provider={c.provider} /> : null) },
+          { header: 'Category', className: 'hide-phone', cell: (c) => c.category },
+          { header: 'Severity', className: 'hide-phone', cell: (c) => (c.severity ? <Badge>{c.severity}</Badge> : null) },
+          { header: 'Version', className: 'hide-phone mono small', cell: (c) => c.version },
+        ]}
+      />
     </>
   );
 }

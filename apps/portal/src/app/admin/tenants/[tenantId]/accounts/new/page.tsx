@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import type { ReactNode } from 'react';
+import type { ReactElement } from 'react';
 import { ActionForm } from '../../../../../../components/action-form.component.tsx';
+import { FormField } from '../../../../../../components/form-field.component.tsx';
 import { Card } from '../../../../../../components/ui.component.tsx';
 import { createAccount } from '../../../../admin.actions.ts';
 
@@ -13,16 +14,12 @@ const PROVIDERS = [
   { id: 'azure', name: 'Microsoft Azure', what: 'Cost details of a subscription or billing account, read by an app registration.' },
 ] as const;
 
-function Field({ name, label, help, required, placeholder, type = 'text', children }: { name: string; label: string; help?: string; required?: boolean; placeholder?: string; type?: string; children?: ReactNode }) {
-  const id = `acct-${name}`;
+/** The wizard's inputs are ids `acct-<name>`; a field that is not required says so. */
+function Field({ name, required, children, ...rest }: { name: string; label: string; help?: string; required?: boolean; placeholder?: string; type?: string; children?: ReactElement<Record<string, unknown>> }) {
   return (
-    <div className="field">
-      <label htmlFor={id}>
-        {label} {required ? null : <span className="help">(optional)</span>}
-      </label>
-      {children ?? <input id={id} name={name} type={type} required={required} placeholder={placeholder} autoComplete="off" />}
-      {help ? <span className="help">{help}</span> : null}
-    </div>
+    <FormField id={`acct-${name}`} name={name} required={required} optional={!required} {...rest}>
+      {children}
+    </FormField>
   );
 }
 
