@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { beforeAll, expect, it } from 'vitest';
 import { createApiApp } from '../../apps/api/src/app/create-app.ts';
 import { loadApiConfig } from '../../apps/api/src/config/api-config.ts';
+import { RunLogRepository } from '../../apps/api/src/runs/run-log.repository.ts';
 import { TenantRepository } from '../../apps/api/src/tenants/tenant.repository.ts';
 import type { JobHandler } from '../../apps/api/src/workers/job-handlers.ts';
 import { loadWorkerConfig } from '../../apps/api/src/workers/worker-config.ts';
@@ -56,6 +57,8 @@ describeStores('WorkerModule (@nestjs/schedule) in the API and in `finops worker
   it('FINOPS_ROLE=all: the API app ticks the scheduler and runs the due run through the registry intervals; close removes them', async () => {
     const config = loadApiConfig({ FINOPS_DATA_DIR: suite.testStore.dataDir, FINOPS_JWT_SECRET: 'x'.repeat(40), FINOPS_LOG_LEVEL: 'silent', FINOPS_ROLE: 'all' });
     const scheduleId = await dueSchedule();
+    const stale = await suite.store.prisma.run.create({ data: { id: `stale-${suite.kind}`, tenantId: TENANT, kind: 'check', status: 'succeeded' } });
+    await new RunLogRepository(suite.store.prisma).append(TENANT, stale.id, [{ at: new Date(Date.now() - 91 * 24 * 3600_000), level: 'info', message: 'past the 90 days' }]);
     const app = await createApiApp({ config, store: suite.store, worker: runtimeOptions() });
     const registry = app.get(SchedulerRegistry);
     let closed = false;
@@ -66,6 +69,9 @@ describeStores('WorkerModule (@nestjs/schedule) in the API and in `finops worker
       expect(executed.filter((id) => id === run.id)).toHaveLength(1);
       const schedule = await suite.store.prisma.schedule.findUniqueOrThrow({ where: { id: scheduleId } });
       expect(schedule.lastEnqueuedAt).not.toBeNull();
+      // The same tick prunes run logs past FINOPS_RUN_LOG_RETENTION_DAYS (default 90); the run itself stays.
+      await waitFor('the stale run log line to be pruned', async () => (await suite.store.prisma.runLog.count({ where: { runId: stale.id } })) === 0, 10_000);
+      expect(await suite.store.prisma.run.count({ where: { id: stale.id } })).toBe(1);
       await suite.store.prisma.schedule.update({ where: { id: scheduleId }, data: { enabled: false } });
       await app.close();
       closed = true;
