@@ -16,6 +16,8 @@ const AWS_OPTIONS = {
   endpoint: 'http://127.0.0.1:9',
 };
 
+const PRINCIPAL_ARN = 'arn:aws:iam::210987654321:role/openfinops-platform';
+
 describeApi('admin API: checker catalog and tenant settings, cloud accounts, schedules and runs', (ctx) => {
   let admin = '';
   let member = '';
@@ -78,6 +80,9 @@ describeApi('admin API: checker catalog and tenant settings, cloud accounts, sch
     expect(created.text).not.toContain('super-secret-value-do-not-leak');
     expect(created.body.account).toMatchObject({ provider: 'aws', name: 'Payments', status: 'active', hasSecret: true });
     expect(created.body.test.ok).toBe(false);
+    // FINOPS_AWS_PRINCIPAL_ARN reaches the API's account service: the trust policy names it, no placeholder note.
+    expect(created.body.aws.trustPolicy.Statement[0].Principal).toEqual({ AWS: PRINCIPAL_ARN });
+    expect(created.body.aws.note).toBeNull();
     const id = created.body.account.id as string;
 
     const renamed = await call(ctx.api, 'PATCH', `/admin/tenants/ops-a/accounts/${id}`, { token: admin, body: { name: 'Payments prod' } });
@@ -129,4 +134,4 @@ describeApi('admin API: checker catalog and tenant settings, cloud accounts, sch
     const audited = (await ctx.api.store.prisma.auditLog.findMany({ where: { tenantId: 'ops-a', action: { startsWith: 'run.' } } })).map((a) => a.action);
     expect(audited).toEqual(expect.arrayContaining(['run.trigger', 'run.cancel', 'run.retry']));
   });
-});
+}, { env: { FINOPS_AWS_PRINCIPAL_ARN: PRINCIPAL_ARN } });

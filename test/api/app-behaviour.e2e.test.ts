@@ -52,6 +52,14 @@ describe('HTTP behaviour: error shape, limits, request ids, docs, health', () =>
     );
     const loginBody = doc.body.paths['/auth/login'].post.requestBody.content['application/json'].schema;
     expect(loginBody).toMatchObject({ type: 'object', required: ['email', 'password'] });
+    // List endpoints document their query parameters from the same zod schemas their pipes validate.
+    const queryOf = (path: string) =>
+      Object.fromEntries((doc.body.paths[path].get.parameters as Array<{ in: string; name: string; schema: unknown }>).filter((p) => p.in === 'query').map((p) => [p.name, p.schema]));
+    const findings = queryOf('/tenants/{tenantId}/findings');
+    expect(Object.keys(findings)).toEqual(expect.arrayContaining(['status', 'check', 'sort', 'limit', 'cursor', 'text']));
+    expect(findings.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 500 });
+    expect(Object.keys(queryOf('/tenants/{tenantId}/costs/summary'))).toEqual(expect.arrayContaining(['from', 'to', 'groupBy', 'provider', 'tag']));
+    expect(Object.keys(queryOf('/tenants/{tenantId}/costs/trend'))).toEqual(expect.arrayContaining(['granularity', 'asOf']));
     expect((await call(api, 'GET', '/docs')).status).toBe(200);
   });
 

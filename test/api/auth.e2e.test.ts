@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { UserRepository } from '../../apps/api/src/users/user.repository.ts';
 import { call, createTenant, createUser, describeApi, login, PASSWORD } from './api-harness.ts';
 
 describeApi('auth: login, refresh rotation, reuse detection, logout', (ctx) => {
@@ -58,7 +59,7 @@ describeApi('auth: login, refresh rotation, reuse detection, logout', (ctx) => {
     const userId = await createUser(ctx.api, 'bob@example.com', { tenantId: 'acme', role: 'viewer' });
     const tokens = await login(ctx.api, 'bob@example.com');
     expect((await call(ctx.api, 'GET', '/tenants/acme', { token: tokens.accessToken })).status).toBe(200);
-    await ctx.api.store.prisma.user.update({ where: { id: userId }, data: { disabledAt: new Date() } });
+    await new UserRepository(ctx.api.store.prisma).setDisabled(userId, new Date());
     expect((await call(ctx.api, 'GET', '/tenants/acme', { token: tokens.accessToken })).status).toBe(401);
     expect((await call(ctx.api, 'POST', '/auth/refresh', { body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
     expect((await call(ctx.api, 'POST', '/auth/login', { body: { email: 'bob@example.com', password: PASSWORD } })).status).toBe(401);

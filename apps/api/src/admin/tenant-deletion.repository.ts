@@ -1,3 +1,5 @@
+import { accessChanged } from '../auth/access-cache.ts';
+import { findingsChanged } from '../findings/findings-cache.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 
 export class TenantDeletionRepository {
@@ -9,6 +11,8 @@ export class TenantDeletionRepository {
    */
   async delete(tenantId: string): Promise<boolean> {
     const { count } = await this.prisma.tenant.deleteMany({ where: { id: tenantId } });
+    accessChanged();
+    findingsChanged();
     return count > 0;
   }
 }

@@ -1,3 +1,4 @@
+import { accessChanged } from '../auth/access-cache.ts';
 import type { ApiKey, MemberRole, PrismaClient } from '../generated/prisma/client.ts';
 
 export interface NewApiKey {
@@ -45,6 +46,7 @@ export class ApiKeyRepository {
       where: { tenantId, id, revokedAt: null },
       data: { revokedAt: now },
     });
+    accessChanged();
     return count > 0;
   }
 }

@@ -35,6 +35,7 @@ import { TenantFindingsController } from './tenant-findings.controller.ts';
 import { FindingQueryRepository } from '../findings/finding-query.repository.ts';
 import { FindingStateRepository } from '../findings/finding-state.repository.ts';
 import { FindingsExportService } from '../findings/findings-export.service.ts';
+import { findingsCache } from '../findings/findings-cache.ts';
 import { FindingsLakeRepository } from '../findings/findings-lake.repository.ts';
 import { TenantFindingsService } from '../findings/tenant-findings.service.ts';
 import { CostLakeRepository } from '../costs/cost-lake.repository.ts';
@@ -92,7 +93,7 @@ function providers(options: ApiModuleOptions) {
     {
       provide: TenantFindingsService,
       useFactory: (query: FindingQueryRepository, audit: AuditLogRepository) =>
-        new TenantFindingsService(query, new FindingStateRepository(prisma()), new FindingsLakeRepository(layout), audit),
+        new TenantFindingsService(query, new FindingStateRepository(prisma()), new FindingsLakeRepository(layout), audit, undefined, findingsCache(config.findingsCacheMs)),
       inject: [FindingQueryRepository, AuditLogRepository],
     },
     { provide: FindingsExportService, useFactory: (query: FindingQueryRepository) => new FindingsExportService(query), inject: [FindingQueryRepository] },
@@ -116,7 +117,9 @@ function providers(options: ApiModuleOptions) {
       // a CLI command imports @openfinops/api.
       useFactory: async () => {
         const { defaultConnectorRegistry } = await import('../connectors/connector-registry.ts');
-        return new CloudAccountService(options.store, secretBoxFor(config.secretKeys, { dataDir: config.dataDir }), defaultConnectorRegistry());
+        return new CloudAccountService(options.store, secretBoxFor(config.secretKeys, { dataDir: config.dataDir }), defaultConnectorRegistry(), {
+          awsPrincipalArn: config.awsPrincipalArn,
+        });
       },
     },
     {

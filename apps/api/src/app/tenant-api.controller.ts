@@ -8,7 +8,7 @@ import { actorOf, type AuthenticatedRequestFields } from '../auth/principal.ts';
 import { ApiKeyService } from '../api-keys/api-key.service.ts';
 import type { ApiKeyRepository } from '../api-keys/api-key.repository.ts';
 import { notFound } from '../common/api-error.ts';
-import { ApiZodBody } from '../common/openapi.ts';
+import { ApiZodBody, ApiZodQuery } from '../common/openapi.ts';
 import { memberRoleSchema } from '../users/user.service.ts';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.ts';
 import { RUN_LIST_MAX_LIMIT, type RunRepository } from '../runs/run.repository.ts';
@@ -56,6 +56,7 @@ export class TenantApiController {
 
   @Roles(...ANY_MEMBER)
   @Get('runs')
+  @ApiZodQuery(runsQuerySchema)
   async listRuns(
     @Param('tenantId') tenantId: string,
     @Query(new ZodValidationPipe(runsQuerySchema, 'query')) query: z.infer<typeof runsQuerySchema>,
@@ -66,6 +67,7 @@ export class TenantApiController {
   /** One run with its log lines (read-only for every member). */
   @Roles(...ANY_MEMBER)
   @Get('runs/:runId')
+  @ApiZodQuery(runLogQuery)
   run(
     @Param('tenantId') tenantId: string,
     @Param('runId', new ZodValidationPipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/), 'param')) runId: string,

@@ -13,7 +13,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { ANALYST_AND_UP, ANY_MEMBER, Roles } from '../auth/access.decorators.ts';
 import { actorOf, type AuthenticatedRequestFields } from '../auth/principal.ts';
-import { ApiZodBody } from '../common/openapi.ts';
+import { ApiZodBody, ApiZodQuery } from '../common/openapi.ts';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.ts';
 import { FindingsExportService } from '../findings/findings-export.service.ts';
 import { TenantFindingsService } from '../findings/tenant-findings.service.ts';
@@ -35,6 +35,7 @@ export class TenantFindingsController {
 
   @Roles(...ANY_MEMBER)
   @Get()
+  @ApiZodQuery(findingsListQuery)
   list(@Param('tenantId') tenantId: string, @Query(new ZodValidationPipe(findingsListQuery, 'query')) q: FindingsListQuery) {
     return this.findings.list(tenantId, q);
   }
@@ -43,6 +44,7 @@ export class TenantFindingsController {
   @Roles(...ANY_MEMBER)
   @Get('export')
   @ApiProduces('text/csv', 'application/vnd.apache.arrow.stream', 'application/vnd.apache.parquet')
+  @ApiZodQuery(findingsExportQuery)
   async export(@Param('tenantId') tenantId: string, @Query(new ZodValidationPipe(findingsExportQuery, 'query')) q: FindingsExportQuery) {
     const file = await this.exports.export(tenantId, q);
     return new StreamableFile(file.stream, { type: file.contentType, disposition: `attachment; filename="${file.filename}"` });
@@ -50,6 +52,7 @@ export class TenantFindingsController {
 
   @Roles(...ANY_MEMBER)
   @Get(':fingerprint')
+  @ApiZodQuery(findingDetailQuery)
   detail(
     @Param('tenantId') tenantId: string,
     @Param('fingerprint', new ZodValidationPipe(fingerprintParam, 'param')) fingerprint: string,

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import type { Request } from 'express';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import passport from 'passport';
@@ -6,6 +7,7 @@ import { Strategy as PassportStrategy } from 'passport-strategy';
 import type { ApiKeyService } from '../api-keys/api-key.service.ts';
 import type { ApiConfig, OidcConfig } from '../config/api-config.ts';
 import type { UserRepository } from '../users/user.repository.ts';
+import { accessCache } from './access-cache.ts';
 import { ACCESS_TOKEN_ALGORITHM } from './auth.service.ts';
 import type { Principal } from './principal.ts';
 
@@ -77,27 +79,32 @@ class OidcStrategy extends PassportStrategy {
  */
 export function createAuthenticator(config: ApiConfig, users: UserRepository, keys: ApiKeyService): passport.Authenticator {
   const authenticator = new passport.Authenticator();
+  const principals = accessCache(config.accessCacheMs);
+  const userPrincipal = (id: string) =>
+    principals.get(`user:${id}`, async (): Promise<Principal | false> => {
+      const user = await users.findById(id);
+      return user && user.disabledAt === null
+        ? { kind: 'user', userId: user.id, email: user.email, isPlatformAdmin: user.isPlatformAdmin, via: 'password' }
+        : false;
+    });
   authenticator.use(new ApiKeyStrategy(keys));
   authenticator.use(
     'jwt',
     new JwtStrategy(
       {
         jwtFromRequest: bearer,
-        secretOrKey: config.jwt.secret,
+        // A KeyObject, built once: given a string, jsonwebtoken first tries (and fails) to parse it as a public key
+        // on every verification, which cost more than a millisecond of CPU per request. passport-jwt hands it to
+        // jsonwebtoken unchanged, which accepts KeyObjects; only the type declaration is narrower.
+        secretOrKey: createSecretKey(Buffer.from(config.jwt.secret, 'utf8')) as unknown as Buffer,
         // Pinned: jsonwebtoken then refuses `alg: none` and any asymmetric/other HMAC algorithm.
         algorithms: [ACCESS_TOKEN_ALGORITHM],
         issuer: config.jwt.issuer,
       },
       (payload: { sub?: unknown; typ?: unknown }, done: (err: unknown, user?: Principal | false) => void) => {
         if (payload.typ !== 'access' || typeof payload.sub !== 'string') return done(null, false);
-        users.findById(payload.sub).then(
-          (user) =>
-            done(
-              null,
-              user && user.disabledAt === null
-                ? { kind: 'user', userId: user.id, email: user.email, isPlatformAdmin: user.isPlatformAdmin, via: 'password' }
-                : false,
-            ),
+        userPrincipal(payload.sub).then(
+          (principal) => done(null, principal),
           (err: unknown) => done(err),
         );
       },

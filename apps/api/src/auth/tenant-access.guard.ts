@@ -3,8 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { InvalidTenantIdError, parseTenantId } from '@openfinops/tenants';
 import type { Request } from 'express';
 import { ApiError, notFound } from '../common/api-error.ts';
+import { API_CONFIG } from '../common/injection-tokens.ts';
+import type { ApiConfig } from '../config/api-config.ts';
 import type { TenantRepository } from '../tenants/tenant.repository.ts';
 import type { MembershipRepository } from '../users/membership.repository.ts';
+import { accessCache } from './access-cache.ts';
+import type { TtlCache } from '../common/ttl-cache.ts';
 import { accessOf } from './access-metadata.ts';
 import type { AuthenticatedRequestFields, TenantAccess } from './principal.ts';
 
@@ -13,16 +17,22 @@ export const MEMBERSHIP_REPOSITORY = Symbol('MembershipRepository');
 
 /**
  * Second guard, for routes with `:tenantId`. A malformed id is a 400; a tenant the caller may not see is a 404 with
- * the same body as a missing one, so existence never leaks. Membership is read from the store on every request:
- * removing a member takes effect at once, not when their access token expires.
+ * the same body as a missing one, so existence never leaks. Membership and tenant status come from the store, not
+ * the token: removing a member or suspending a tenant takes effect at once, not when an access token expires.
+ * Reads are kept a few seconds (AccessCache) and dropped by every change made through this process.
  */
 @Injectable()
 export class TenantAccessGuard implements CanActivate {
+  private readonly cache: TtlCache;
+
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TENANT_REPOSITORY) private readonly tenants: TenantRepository,
     @Inject(MEMBERSHIP_REPOSITORY) private readonly memberships: MembershipRepository,
-  ) {}
+    @Inject(API_CONFIG) config: ApiConfig,
+  ) {
+    this.cache = accessCache(config.accessCacheMs);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request & AuthenticatedRequestFields & { tenantIdForLog?: string }>();
@@ -49,10 +59,11 @@ export class TenantAccessGuard implements CanActivate {
       if (principal.tenantId !== tenantId) throw notFound();
       role = principal.role;
     } else {
-      role = await this.memberships.roleOf(tenantId, principal.userId);
+      const userId = principal.userId;
+      role = await this.cache.get(`role:${tenantId}:${userId}`, () => this.memberships.roleOf(tenantId, userId));
       if (role === null && !principal.isPlatformAdmin) throw notFound();
     }
-    const tenant = await this.tenants.get(tenantId);
+    const tenant = await this.cache.get(`tenant:${tenantId}`, () => this.tenants.get(tenantId));
     if (!tenant) throw notFound();
     if (tenant.status === 'suspended') {
       throw new ApiError(HttpStatus.FORBIDDEN, 'TENANT_SUSPENDED', `Tenant ${tenantId} is suspended`);

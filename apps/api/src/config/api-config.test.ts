@@ -26,7 +26,21 @@ describe('loadApiConfig', () => {
       jwt: { issuer: 'openfinops', accessTtlSeconds: 900, refreshTtlSeconds: 2_592_000 },
       bodyLimitBytes: 1_048_576,
       oidc: undefined,
+      accessCacheMs: 5_000,
+      findingsCacheMs: 2_000,
+      awsPrincipalArn: undefined,
     });
+  });
+
+  it('reads the cache TTLs and the AWS principal the trust policy names', () => {
+    const c = loadApiConfig({
+      FINOPS_JWT_SECRET: SECRET,
+      FINOPS_DATA_DIR: '/srv/finops',
+      FINOPS_ACCESS_CACHE_MS: '0',
+      FINOPS_FINDINGS_CACHE_MS: '1500',
+      FINOPS_AWS_PRINCIPAL_ARN: ' arn:aws:iam::123456789012:role/openfinops ',
+    });
+    expect([c.accessCacheMs, c.findingsCacheMs, c.awsPrincipalArn]).toEqual([0, 1_500, 'arn:aws:iam::123456789012:role/openfinops']);
   });
 
   it.each([
@@ -39,6 +53,10 @@ describe('loadApiConfig', () => {
     ['DATABASE_URL', 'mysql://x@y/z'],
     ['FINOPS_JWT_SECRET', 'short'],
     ['FINOPS_OIDC_JWKS_URL', 'not a url'],
+    // Bounded: another process's access change must never stay unseen for long.
+    ['FINOPS_ACCESS_CACHE_MS', '60000'],
+    ['FINOPS_FINDINGS_CACHE_MS', '-1'],
+    ['FINOPS_AWS_PRINCIPAL_ARN', '123456789012'],
   ])('names %s when it is invalid (%j)', (variable, value) => {
     const env = { FINOPS_JWT_SECRET: SECRET, FINOPS_DATA_DIR: tmpDir(), [variable]: value };
     expect(() => loadApiConfig(env)).toThrow(ConfigError);

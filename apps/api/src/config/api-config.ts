@@ -85,6 +85,11 @@ const envSchema = z.object({
   FINOPS_BODY_LIMIT: byteSize.default(1024 * 1024),
   FINOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FINOPS_COST_CACHE: z.coerce.number().int().min(0).default(500),
+  // Bounded: another process's change to a membership, user or tenant is seen at most this late (see access-cache.ts).
+  FINOPS_ACCESS_CACHE_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
+  // Same bound for findings pages: another process's finding changes show at most this late (see findings-cache.ts).
+  FINOPS_FINDINGS_CACHE_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
+  FINOPS_AWS_PRINCIPAL_ARN: optionalString.pipe(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'must be an AWS IAM ARN (arn:aws:iam::<account>:role/<name>)').optional()),
 });
 
 export interface OidcConfig {
@@ -109,6 +114,12 @@ export interface ApiConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Cost answers cached per tenant lake version (0 disables the cache). */
   costCacheEntries: number;
+  /** How long the guards reuse a user / membership / tenant read; changes made through this process apply at once. */
+  accessCacheMs: number;
+  /** How long a findings list page is reused; finding changes made through this process apply at once. */
+  findingsCacheMs: number;
+  /** The IAM principal the platform runs as, printed in the AWS trust policy tenants paste (unset: a placeholder). */
+  awsPrincipalArn: string | undefined;
   /** FINOPS_SECRET_KEY (+ _PREVIOUS), validated here; without it outside production, see secretBoxFor (data dir key file). */
   secretKeys: SecretKeySettings;
 }
@@ -195,6 +206,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env, options: Loa
     bodyLimitBytes: e.FINOPS_BODY_LIMIT,
     logLevel: e.FINOPS_LOG_LEVEL,
     costCacheEntries: e.FINOPS_COST_CACHE,
+    accessCacheMs: e.FINOPS_ACCESS_CACHE_MS,
+    findingsCacheMs: e.FINOPS_FINDINGS_CACHE_MS,
+    awsPrincipalArn: e.FINOPS_AWS_PRINCIPAL_ARN,
     secretKeys,
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { CostDimension, CostGroupKey } from '@openfinops/contracts';
@@ -263,19 +263,26 @@ interface LakeFile {
   mtimeNs: bigint;
 }
 
-/** Parquet files under a tenant dataset dir (`billing_period=/provider=/source=/*.parquet`); none when absent. */
-async function listParquet(dir: string, depth = 3, rel = ''): Promise<LakeFile[]> {
-  const entries = await readdir(path.join(dir, rel), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return [];
+/**
+ * Parquet files under a tenant dataset dir (`billing_period=/provider=/source=/*.parquet`); none when absent.
+ * Synchronous on purpose: every cached cost answer walks this tree (a few dozen readdir/stat calls), and the
+ * promise versions cost about four times the CPU of the calls themselves (~1 ms against ~0.25 ms per walk here).
+ */
+function listParquet(dir: string, depth = 3, rel = ''): LakeFile[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(path.join(dir, rel), { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
-  });
+  }
   const out: LakeFile[] = [];
   for (const e of entries) {
     const child = rel === '' ? e.name : `${rel}/${e.name}`;
-    if (depth > 0 && e.isDirectory()) out.push(...(await listParquet(dir, depth - 1, child)));
+    if (depth > 0 && e.isDirectory()) out.push(...listParquet(dir, depth - 1, child));
     // Dot-prefixed names are in-flight temp files of atomic writes.
     if (depth === 0 && e.isFile() && e.name.endsWith('.parquet') && !e.name.startsWith('.')) {
-      const s = await stat(path.join(dir, child), { bigint: true });
+      const s = statSync(path.join(dir, child), { bigint: true });
       out.push({ rel: child, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs });
     }
   }
@@ -321,7 +328,7 @@ export class CostLakeRepository {
     const id = parseTenantId(tenantId);
     const hash = createHash('sha256').update(source);
     const dir = source === 'rollups' ? this.layout.rollupsTenantDir(id) : this.layout.focusTenantDir(id);
-    for (const f of await listParquet(dir)) hash.update(`\0${f.rel}\0${f.ino}\0${f.size}\0${f.mtimeNs}`);
+    for (const f of listParquet(dir)) hash.update(`\0${f.rel}\0${f.ino}\0${f.size}\0${f.mtimeNs}`);
     return hash.digest('base64url');
   }
 
@@ -377,7 +384,7 @@ export class CostLakeRepository {
     const glob = source === 'rollups' ? this.layout.rollupsGlob(id) : this.layout.focusGlob(id);
     if (!this.layout.isInsideTenant(id, glob)) throw new Error(`Cost glob escapes tenant ${id}`);
     // DuckDB errors on a glob that matches nothing; a tenant without imports simply has no costs.
-    if ((await listParquet(dir)).length === 0) return empty;
+    if (listParquet(dir).length === 0) return empty;
     const engine = await this.engine(id);
     engine.active++;
     let conn: DuckDBConnection | undefined;

@@ -1,6 +1,7 @@
 import { FINDING_SORT_KEYS } from '@openfinops/contracts';
 import { parseTenantId } from '@openfinops/tenants';
 import { Prisma, type FindingState, type FindingStatus, type PrismaClient } from '../generated/prisma/client.ts';
+import { findingsChanged } from './findings-cache.ts';
 
 /** Sort keys the API accepts (`-` = descending); anything else is a 400, never a column name from the caller. */
 export const FINDING_SORTS = FINDING_SORT_KEYS;
@@ -180,6 +181,7 @@ export class FindingQueryRepository {
       where: { tenantId: parseTenantId(tenantId), fingerprint, status: 'suppressed' },
       data: { status: 'open', suppressedUntil: null, suppressedBy: null, suppressedReason: null },
     });
+    findingsChanged();
     return count > 0;
   }
 
@@ -189,6 +191,7 @@ export class FindingQueryRepository {
       where: { tenantId: parseTenantId(tenantId), fingerprint },
       data: { assignee, assignedAt: assignee === null ? null : at },
     });
+    findingsChanged();
     return count > 0;
   }
 

@@ -1,5 +1,7 @@
 import { Prisma, type FindingState, type PrismaClient } from '../generated/prisma/client.ts';
 import { parseTenantId } from '@openfinops/tenants';
+import { findingFields } from './finding-view.ts';
+import { findingsChanged } from './findings-cache.ts';
 import {
   type FindingStatus,
   type LifecycleChange,
@@ -96,28 +98,13 @@ function chunks<T>(items: readonly T[]): T[][] {
 function toView(row: FindingState): FindingStateView {
   return {
     tenantId: row.tenantId,
-    fingerprint: row.fingerprint,
-    checkId: row.checkId,
-    provider: row.provider,
-    accountId: row.accountId,
-    region: row.region,
-    resourceType: row.resourceType,
-    resourceId: row.resourceId,
-    status: row.status,
-    title: row.title,
-    category: row.category,
-    severity: row.severity,
-    estimatedMonthlySavings: row.estimatedMonthlySavings === null ? null : row.estimatedMonthlySavings.toFixed(6),
-    currency: row.currency,
+    ...findingFields(row),
     savingsBasis: row.savingsBasis,
-    exclusionGroup: row.exclusionGroup,
     firstSeenAt: row.firstSeenAt,
     lastSeenAt: row.lastSeenAt,
     resolvedAt: row.resolvedAt,
     reopenCount: row.reopenCount,
     suppressedUntil: row.suppressedUntil,
-    suppressedBy: row.suppressedBy,
-    suppressedReason: row.suppressedReason,
     lastRunId: row.lastRunId,
   };
 }
@@ -167,7 +154,7 @@ export class FindingStateRepository {
       }
     }
 
-    return this.prisma.$transaction(
+    const plan = await this.prisma.$transaction(
       async (tx) => {
         // Runs of the same tenant + account + check apply one after the other, so a concurrent run cannot resolve
         // what this one just saw or insert the same fingerprint twice. Released at commit or rollback.
@@ -181,6 +168,8 @@ export class FindingStateRepository {
       },
       { timeout: 120_000, maxWait: 30_000 },
     );
+    findingsChanged();
+    return plan;
   }
 
   private async applyChanges(
@@ -283,6 +272,7 @@ export class FindingStateRepository {
       where: { tenantId: id, fingerprint },
       data: { status: 'suppressed', suppressedUntil: opts.until, suppressedBy: opts.by, suppressedReason: opts.reason, resolvedAt: null },
     });
+    findingsChanged();
     if (result.count === 0) throw new FindingStateNotFoundError(id, fingerprint);
     const view = await this.get(id, fingerprint);
     if (!view) throw new FindingStateNotFoundError(id, fingerprint);

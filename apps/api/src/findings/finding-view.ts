@@ -3,8 +3,11 @@ import type { FindingState } from '../generated/prisma/client.ts';
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
-/** A FindingState row as the API returns it: money as a decimal string beside its currency, times as ISO strings. */
-export function findingView(row: FindingState): FindingView {
+/**
+ * The fields every view of a FindingState shares (the API's FindingView and the CLI's FindingStateView): money as a
+ * decimal string beside its currency. Times are left to each view (ISO strings over HTTP, Dates in-process).
+ */
+export function findingFields(row: FindingState) {
   return {
     fingerprint: row.fingerprint,
     checkId: row.checkId,
@@ -20,12 +23,19 @@ export function findingView(row: FindingState): FindingView {
     estimatedMonthlySavings: row.estimatedMonthlySavings === null ? null : row.estimatedMonthlySavings.toFixed(6),
     currency: row.currency,
     exclusionGroup: row.exclusionGroup,
+    suppressedBy: row.suppressedBy,
+    suppressedReason: row.suppressedReason,
+  };
+}
+
+/** A FindingState row as the API returns it: times as ISO strings. */
+export function findingView(row: FindingState): FindingView {
+  return {
+    ...findingFields(row),
     firstSeenAt: row.firstSeenAt.toISOString(),
     lastSeenAt: row.lastSeenAt.toISOString(),
     resolvedAt: iso(row.resolvedAt),
     suppressedUntil: iso(row.suppressedUntil),
-    suppressedBy: row.suppressedBy,
-    suppressedReason: row.suppressedReason,
     assignee: row.assignee,
     assignedAt: iso(row.assignedAt),
   };

@@ -1,9 +1,11 @@
 import type { FindingDetailResponse, FindingsListQuery, FindingsListResponse, FindingView, PatchFindingBody } from '@openfinops/contracts';
 import { parseTenantId } from '@openfinops/tenants';
 import type { AuditLogRepository } from '../admin/audit-log.repository.ts';
+import type { TtlCache } from '../common/ttl-cache.ts';
 import type { FindingFilter, FindingQuery, FindingQueryRepository } from './finding-query.repository.ts';
 import { FindingStateNotFoundError, type FindingStateRepository } from './finding-state.repository.ts';
 import { findingView } from './finding-view.ts';
+import { findingsCache } from './findings-cache.ts';
 import type { FindingsLakeRepository } from './findings-lake.repository.ts';
 
 /** A request that is well-formed but not allowed in the finding's current state (400 with the reason). */
@@ -42,12 +44,17 @@ export class TenantFindingsService {
     private readonly lake: FindingsLakeRepository,
     private readonly audit: AuditLogRepository,
     private readonly now: () => Date = () => new Date(),
+    private readonly pages: TtlCache = findingsCache(0),
   ) {}
 
-  async list(tenantId: string, q: FindingsListQuery): Promise<FindingsListResponse> {
+  list(tenantId: string, q: FindingsListQuery): Promise<FindingsListResponse> {
+    const id = parseTenantId(tenantId);
     const query: FindingQuery = { ...findingFilter(q), sort: q.sort, limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) };
-    const page = await this.query.list(tenantId, query);
-    return { findings: page.rows.map(findingView), nextCursor: page.nextCursor };
+    // The key is the tenant and the whole validated query (filters, sort, limit, cursor): nothing else shapes a page.
+    return this.pages.get(JSON.stringify([id, query]), async () => {
+      const page = await this.query.list(id, query);
+      return { findings: page.rows.map(findingView), nextCursor: page.nextCursor };
+    });
   }
 
   async detail(tenantId: string, fingerprint: string, history: number): Promise<FindingDetailResponse> {

@@ -1,4 +1,5 @@
 import { parseTenantId } from '@openfinops/tenants';
+import { accessChanged } from '../auth/access-cache.ts';
 import { Prisma, type PrismaClient, type Tenant, type TenantStatus } from '../generated/prisma/client.ts';
 import { InvalidTenantNameError, TenantAlreadyExistsError, TenantNotFoundError } from './tenant.errors.ts';
 
@@ -42,6 +43,7 @@ export class TenantRepository {
           data: { tenantId: id, actor, action: 'tenant.create', target: `tenant:${id}`, details: { name } },
         }),
       ]);
+      accessChanged();
       return tenant;
     } catch (err) {
       if (isUniqueViolation(err)) throw new TenantAlreadyExistsError(id);
@@ -73,6 +75,7 @@ export class TenantRepository {
           data: { tenantId: id, actor, action: 'tenant.set-status', target: `tenant:${id}`, details: { status } },
         }),
       ]);
+      accessChanged();
       return tenant;
     } catch (err) {
       if (isRecordNotFound(err)) throw new TenantNotFoundError(id);

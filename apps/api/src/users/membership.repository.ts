@@ -1,3 +1,4 @@
+import { accessChanged } from '../auth/access-cache.ts';
 import type { MemberRole, PrismaClient } from '../generated/prisma/client.ts';
 
 export interface MemberRow {
@@ -41,11 +42,13 @@ export class MembershipRepository {
       create: { tenantId, userId, role },
       update: { role },
     });
+    accessChanged();
   }
 
   /** Returns whether a membership was removed. */
   async remove(tenantId: string, userId: string): Promise<boolean> {
     const { count } = await this.prisma.membership.deleteMany({ where: { tenantId, userId } });
+    accessChanged();
     return count > 0;
   }
 }

@@ -1,3 +1,4 @@
+import { accessChanged } from '../auth/access-cache.ts';
 import type { MemberRole, PrismaClient, User } from '../generated/prisma/client.ts';
 
 export interface NewUser {
@@ -31,12 +32,16 @@ export class UserRepository {
     return this.prisma.user.create({ data: { ...user, email: normalizeEmail(user.email) } });
   }
 
-  setPlatformAdmin(id: string, isPlatformAdmin: boolean): Promise<User> {
-    return this.prisma.user.update({ where: { id }, data: { isPlatformAdmin } });
+  async setPlatformAdmin(id: string, isPlatformAdmin: boolean): Promise<User> {
+    const user = await this.prisma.user.update({ where: { id }, data: { isPlatformAdmin } });
+    accessChanged();
+    return user;
   }
 
-  setDisabled(id: string, disabledAt: Date | null): Promise<User> {
-    return this.prisma.user.update({ where: { id }, data: { disabledAt } });
+  async setDisabled(id: string, disabledAt: Date | null): Promise<User> {
+    const user = await this.prisma.user.update({ where: { id }, data: { disabledAt } });
+    accessChanged();
+    return user;
   }
 
   async memberships(userId: string): Promise<UserMembership[]> {
