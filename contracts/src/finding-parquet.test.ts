@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castFindings } from './finding-cast.ts';
@@ -12,6 +13,7 @@ import { readFindingsParquet, readParquetArrowSchema, writeFindingsParquet } fro
 import { FINDING_STORAGE_VERSION, FINDING_STORAGE_VERSION_KEY, findingArrowSchema, type FindingRecord } from './finding-storage.schema.ts';
 import { sampleWireFinding } from './testing/finding-samples.ts';
 
+const execFileAsync = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
 let dir: string;
@@ -152,6 +154,20 @@ describe('writeFindingsParquet / readFindingsParquet', () => {
     await expect(readFindingsParquet(file)).rejects.toThrow(`${file} is not a findings file: column 0 "x"`);
     await writeFile(join(dir, 'garbage.parquet'), 'not parquet');
     await expect(readFindingsParquet(join(dir, 'garbage.parquet'))).rejects.toThrow(/garbage.parquet is not a readable parquet file/);
+  });
+});
+
+describe('encoder thread', () => {
+  it('lets the process exit on its own when a writer was never closed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'finops-unclosed-writer-'));
+    try {
+      const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', join(here, 'testing', 'unclosed-writer.child.ts'), dir], { cwd: repoRoot, timeout: 120_000 });
+      expect(stdout).toBe('CLOSED 1, left open 1\n');
+      expect(await readdir(dir)).toEqual(['closed.parquet']);
+      expect(findingRecordsFromTable(await readFindingsParquet(join(dir, 'closed.parquet'))).map((r) => r.resource_id)).toEqual(['written']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
