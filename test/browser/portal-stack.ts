@@ -102,7 +102,8 @@ export async function startPortalStack(): Promise<PortalStack> {
     await exec(process.execPath, [BIN, 'tenant', 'create', 'other-co', '--name', 'Other Co'], { cwd: ROOT, env: env(dataDir) });
     await build;
 
-    const api = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: ROOT, env: env(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+    // The suite signs in a dozen times within a minute from 127.0.0.1, above the default login rate limit (10/min).
+    const api = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: ROOT, env: { ...env(dataDir), FINOPS_LOGIN_RATE_LIMIT: '120' }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(api);
     const apiUrl = (await waitForLine(api, /listening on (http:\/\/\S+)/, 'finops serve', 120_000))[1]!;
 
@@ -142,21 +143,67 @@ function nextBin(): string {
   return path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 }
 
-export async function signIn(page: Page, portalUrl: string, user: DemoUser): Promise<void> {
+export async function signIn(page: Page, portalUrl: string, user: Pick<DemoUser, 'email' | 'password'>): Promise<void> {
   await page.goto(`${portalUrl}/login`);
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 }), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
 
-/** A client of the API with the same user's tokens, to compare what the portal shows with what the API says. */
-export async function apiClient(apiUrl: string, user: DemoUser) {
+export type ApiCall = <T>(pathAndQuery: string, init?: { method?: string; body?: unknown }) => Promise<T>;
+
+const clients = new Map<string, Promise<ApiCall>>();
+
+/**
+ * A client of the API with the same user's tokens, to compare what the portal shows with what the API says. One login
+ * per user and API (the access token outlives the suite), so the suite stays clear of the login rate limit.
+ */
+export function apiClient(apiUrl: string, user: Pick<DemoUser, 'email' | 'password'>): Promise<ApiCall> {
+  const key = `${apiUrl} ${user.email}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = login(apiUrl, user);
+    clients.set(key, client);
+    client.catch(() => clients.delete(key));
+  }
+  return client;
+}
+
+async function login(apiUrl: string, user: Pick<DemoUser, 'email' | 'password'>): Promise<ApiCall> {
   const res = await fetch(`${apiUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: user.password }) });
   if (!res.ok) throw new Error(`login ${user.email}: HTTP ${res.status}`);
   const { accessToken } = (await res.json()) as { accessToken: string };
-  return async <T>(pathAndQuery: string): Promise<T> => {
-    const r = await fetch(`${apiUrl}${pathAndQuery}`, { headers: { authorization: `Bearer ${accessToken}` } });
-    if (!r.ok) throw new Error(`GET ${pathAndQuery}: HTTP ${r.status} ${await r.text()}`);
-    return (await r.json()) as T;
+  return async <T>(pathAndQuery: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
+    const r = await fetch(`${apiUrl}${pathAndQuery}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${accessToken}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${pathAndQuery}: HTTP ${r.status} ${await r.text()}`);
+    return (r.status === 204 ? undefined : await r.json()) as T;
   };
+}
+
+/** A fresh browser context (own cookies) with `user` signed in. */
+export async function signedInPage(stack: PortalStack, user: Pick<DemoUser, 'email' | 'password'>): Promise<Page> {
+  const context = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  await signIn(page, stack.portalUrl, user);
+  return page;
+}
+
+const WIDTHS = [
+  { name: 'desktop', width: 1280, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
+/** Full-page screenshots at desktop and phone width into test/browser/artifacts. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  for (const w of WIDTHS) {
+    await page.setViewportSize({ width: w.width, height: w.height });
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${w.name}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }

@@ -1,52 +1,20 @@
-import path from 'node:path';
+import type { CostSummaryResponse as Summary, FindingView as Finding, SavingsResponse as Savings } from '@openfinops/contracts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subtractDecimal } from '../../apps/portal/src/lib/decimal.util.ts';
 import { formatMoney } from '../../apps/portal/src/lib/format.util.ts';
-import { apiClient, ARTIFACTS, BROWSER_AVAILABLE, CHROMIUM, REQUIRE_BROWSER, signIn, startPortalStack, type PortalStack } from './portal-stack.ts';
-
-interface Amounts {
-  currency: string;
-  rowCount: number;
-  effectiveCost: string;
-}
-interface Summary {
-  rows: Array<Amounts & { group: Record<string, string | null> }>;
-  totals: Amounts[];
-}
-interface Finding {
-  fingerprint: string;
-  checkId: string;
-  title: string;
-  status: string;
-  estimatedMonthlySavings: string | null;
-  currency: string | null;
-  exclusionGroup: string | null;
-}
-interface Savings {
-  open: Array<{ currency: string; total: string }>;
-}
-
-const WIDTHS = [
-  { name: 'desktop', width: 1280, height: 900 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const w of WIDTHS) {
-    await page.setViewportSize({ width: w.width, height: w.height });
-    await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${w.name}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+import { consoleFormTests } from './console-forms.browser-suite.ts';
+import { apiClient, type ApiCall, BROWSER_AVAILABLE, CHROMIUM, REQUIRE_BROWSER, shoot, signIn, startPortalStack, type PortalStack } from './portal-stack.ts';
+import { sessionTests } from './session.browser-suite.ts';
+import { tenantSwitchTests } from './tenant-switch.browser-suite.ts';
+import { bulkTriageTests } from './bulk-triage.browser-suite.ts';
 
 const run = BROWSER_AVAILABLE || REQUIRE_BROWSER ? describe : describe.skip;
 
 run(`portal in ${CHROMIUM}${BROWSER_AVAILABLE ? '' : ' (missing: FINOPS_REQUIRE_BROWSER=1 makes this fail)'}`, () => {
   let stack: PortalStack;
   let page: Page;
-  let analystApi: Awaited<ReturnType<typeof apiClient>>;
+  let analystApi: ApiCall;
 
   beforeAll(async () => {
     if (!BROWSER_AVAILABLE) throw new Error(`${CHROMIUM} is missing and FINOPS_REQUIRE_BROWSER=1: install it with apt-get install -y chromium`);
@@ -213,4 +181,10 @@ run(`portal in ${CHROMIUM}${BROWSER_AVAILABLE ? '' : ' (missing: FINOPS_REQUIRE_
     await shoot(op, 'admin-run');
     await context.close();
   });
+
+  // One stack (one `next build`) for the whole browser suite: the groups below share it and run in this order.
+  sessionTests(() => stack);
+  tenantSwitchTests(() => stack);
+  bulkTriageTests(() => stack);
+  consoleFormTests(() => stack);
 });

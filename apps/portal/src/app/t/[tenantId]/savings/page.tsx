@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { StackedBarChart } from '../../../../components/charts/stacked-bar-chart.component.tsx';
 import { stackSeries } from '../../../../components/charts/chart-data.ts';
+import { DataTable, ListCard } from '../../../../components/data-list.component.tsx';
 import { BarList, Card, EmptyState, ErrorState, PageHeader, ProviderBadge, Stat } from '../../../../components/ui.component.tsx';
 import { attempt } from '../../../../lib/api-client.server.ts';
 import { addMonths } from '../../../../lib/dates.util.ts';
@@ -97,81 +98,50 @@ export default async function SavingsPage({ params }: { params: Promise<{ tenant
             )}
           </Card>
           <Card title="By check" hint={s.currency} flush>
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Check</th>
-                    <th scope="col" className="num">
-                      Findings
-                    </th>
-                    <th scope="col" className="num">
-                      Savings / month
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.byCheck.map((c) => (
-                    <tr key={c.key}>
-                      <td>
-                        <Link href={`${base}/findings?status=open&check=${encodeURIComponent(c.key)}`} className="mono">
-                          {c.key}
-                        </Link>
-                      </td>
-                      <td className="num">{formatCount(c.counted)}</td>
-                      <td className="num">{formatMoney(c.total, s.currency)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={s.byCheck}
+              rowKey={(c) => c.key}
+              columns={[
+                {
+                  header: 'Check',
+                  cell: (c) => (
+                    <Link href={`${base}/findings?status=open&check=${encodeURIComponent(c.key)}`} className="mono">
+                      {c.key}
+                    </Link>
+                  ),
+                },
+                { header: 'Findings', className: 'num', cell: (c) => formatCount(c.counted) },
+                { header: 'Savings / month', className: 'num', cell: (c) => formatMoney(c.total, s.currency) },
+              ]}
+            />
           </Card>
         </div>
       ))}
 
-      <Card title="Top opportunities" hint="Open findings with the largest estimates" flush>
-        {!top.ok ? (
-          <ErrorState error={top.error} />
-        ) : top.value.findings.length === 0 ? (
-          <EmptyState title="No open findings" icon="✓">
-            Nothing to act on right now.
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Finding</th>
-                  <th scope="col" className="hide-phone">
-                    Provider
-                  </th>
-                  <th scope="col" className="num">
-                    Savings / month
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {top.value.findings.map((f) => (
-                  <tr key={f.fingerprint}>
-                    <td>
-                      <Link href={`${base}/findings?status=open&fp=${f.fingerprint}`} className="row-title">
-                        {f.title}
-                      </Link>
-                      <div className="row-sub mono">
-                        {f.checkId} · {f.resourceId}
-                      </div>
-                    </td>
-                    <td className="hide-phone">
-                      <ProviderBadge provider={f.provider} />
-                    </td>
-                    <td className="num">{formatMoney(f.estimatedMonthlySavings, f.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Card>
+      <ListCard
+        title="Top opportunities"
+        hint="Open findings with the largest estimates"
+        result={top.ok ? { ok: true, value: top.value.findings } : top}
+        empty={{ title: 'No open findings', icon: '✓', body: 'Nothing to act on right now.' }}
+        rowKey={(f) => f.fingerprint}
+        columns={[
+          {
+            header: 'Finding',
+            cell: (f) => (
+              <>
+                <Link href={`${base}/findings?status=open&fp=${f.fingerprint}`} className="row-title">
+                  {f.title}
+                </Link>
+                <div className="row-sub mono">
+                  {f.checkId} · {f.resourceId}
+                </div>
+              </>
+            ),
+          },
+          { header: 'Provider', className: 'hide-phone', cell: (f) => <ProviderBadge provider={f.provider} /> },
+          { header: 'Savings / month', className: 'num', cell: (f) => formatMoney(f.estimatedMonthlySavings, f.currency) },
+        ]}
+      />
 
       <Card title="Realized savings" hint={`Per month a finding was resolved, ${realizedCurrency}`}>
         {realized.length ? (
