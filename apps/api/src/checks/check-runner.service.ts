@@ -243,6 +243,11 @@ export interface RunAllChecksInput {
   onProgress?: (message: string) => void;
   /** Called after each (checker, account) run or skip, for progress lines. */
   onEntry?: (entry: CheckRunAllEntry, index: number) => void;
+  /**
+   * Stops the run between (checker, account) runs, throwing the signal's reason: a cancelled worker run. A checker
+   * run already started finishes, so every recorded check run is complete.
+   */
+  signal?: AbortSignal;
 }
 
 export interface CheckRunAllEntry {
@@ -469,6 +474,7 @@ export class CheckRunnerService {
     const focus = checkers.some((c) => c.inputs.focus === true) ? createFocusInputFromLake(this.layout, tenantId) : undefined;
     try {
       for (const checker of checkers) {
+        input.signal?.throwIfAborted();
         const kinds = checker.inputs.inventory ?? [];
         const skip = (reason: string) => record({ checkerId: checker.id, accountId: null, status: 'skipped', runId: null, reason, stats: null });
         const setting = settings.get(checker.id);
@@ -504,6 +510,7 @@ export class CheckRunnerService {
         }
 
         for (const accountId of accounts) {
+          input.signal?.throwIfAborted();
           try {
             const result = await this.runCheck({
               tenantId,

@@ -96,9 +96,17 @@ function totalsOf(summary: ImportStateRecord['currencySummary']): PeriodCurrency
     .sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
-/** Errors after which the other periods are not worth trying: the credentials or the cloud are the problem. */
-function stopsTheRun(err: unknown): boolean {
-  return err instanceof ConnectorAuthError || err instanceof ConnectorTransientError || (err instanceof Error && err.name === 'AbortError');
+/**
+ * Errors after which the other periods are not worth trying: the credentials or the cloud are the problem, or the
+ * run was stopped (cancelled, worker shutting down), whatever error the interrupted SDK call threw for it.
+ */
+function stopsTheRun(err: unknown, signal: AbortSignal | undefined): boolean {
+  return (
+    signal?.aborted === true ||
+    err instanceof ConnectorAuthError ||
+    err instanceof ConnectorTransientError ||
+    (err instanceof Error && err.name === 'AbortError')
+  );
 }
 
 /** A run's staging dir older than this belongs to a process that died (kill -9, power loss); imports never take so long. */
@@ -157,7 +165,8 @@ export class ConnectorImportService {
       }
     } catch (err) {
       const e = redactor.redactError(err);
-      await this.accounts.recordImport(tenantId, accountId, { at: now, error: `${e.name}: ${e.message}` });
+      // A stopped run says nothing about the account: its last import result stays what it was.
+      if (!opts.signal?.aborted) await this.accounts.recordImport(tenantId, accountId, { at: now, error: `${e.name}: ${e.message}` });
       throw e;
     } finally {
       await rm(runDir, { recursive: true, force: true });
@@ -194,7 +203,7 @@ export class ConnectorImportService {
       const staged = await this.stageAndImport(tenantId, runId, sourceKey, externalId, period, { ...ctx, stagingDir: dir }, progress);
       return { ...base, ...staged };
     } catch (err) {
-      if (stopsTheRun(err)) throw err;
+      if (stopsTheRun(err, ctx.signal)) throw err;
       const message = err instanceof Error ? err.message : String(err);
       ctx.log.warn('Period import failed; its partition was left as it was', { period: period.billingPeriod, error: message });
       return { ...base, status: 'failed', rows: 0, totals: [], files: 0, bytes: 0, error: message };

@@ -68,9 +68,9 @@ export function checkJobHandler(deps: DefaultJobHandlerDeps): JobHandler {
       logger: checkerLogger(log),
       ...(deps.checkers ? { checkers: deps.checkers } : {}),
     });
-    throwIfAborted(signal);
     const result = await runner.runAll({
       tenantId,
+      signal,
       ...(run.checkId ? { checkerIds: [run.checkId] } : {}),
       onProgress: (message) => log.debug(message),
       onEntry: (entry) => {
@@ -134,6 +134,8 @@ export function inventoryJobHandler(dataDir: string, accounts: AccountDirectory)
         throw err;
       }
       for (const e of result.errors) log.warn(`${e.kind} in ${e.region}: ${e.error.code}: ${e.error.message}`, { ...e });
+      // The collector cannot be interrupted; a run cancelled meanwhile keeps the previous snapshots as they were.
+      throwIfAborted(signal);
       const written = await writeInventoryResult(layout, result);
       failedKinds += written.skipped.length;
       perAccount[target.accountId] = {
