@@ -96,17 +96,12 @@ function chunks<T>(items: readonly T[]): T[][] {
 }
 
 function toView(row: FindingState): FindingStateView {
-  return {
+  return Object.assign(findingFields(row, (d) => d), {
     tenantId: row.tenantId,
-    ...findingFields(row),
     savingsBasis: row.savingsBasis,
-    firstSeenAt: row.firstSeenAt,
-    lastSeenAt: row.lastSeenAt,
-    resolvedAt: row.resolvedAt,
     reopenCount: row.reopenCount,
-    suppressedUntil: row.suppressedUntil,
     lastRunId: row.lastRunId,
-  };
+  });
 }
 
 function details(s: FindingSighting) {
