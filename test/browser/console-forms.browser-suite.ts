@@ -83,18 +83,17 @@ export function consoleFormTests(stackOf: () => PortalStack): void {
       expect(await fieldError(op, 'acct-roleArn')).toMatchObject({ invalid: 'true', describedBy: 'acct-roleArn-error' });
       expect(await fieldError(op, 'acct-bucket')).toEqual({ text: null, invalid: null, describedBy: null });
       expect(await form.getByLabel('S3 bucket').inputValue()).toBe('browser-billing');
+      expect(await form.getByLabel(/Run the connection test/).isChecked()).toBe(false);
       await shoot(op, 'admin-account-field-error');
 
       // Fixing that field moves the error to the next one the API refuses.
       await form.getByLabel('Role ARN').fill('arn:aws:iam::123456789012:role/openfinops-billing');
       await form.getByLabel('Bucket region').fill('moon-base-1');
-      await form.getByLabel(/Run the connection test/).uncheck();
       await form.getByRole('button', { name: 'Create account' }).click();
       await expect.poll(async () => (await fieldError(op, 'acct-region')).text, { timeout: 30_000 }).toMatch(/AWS region/);
       expect((await fieldError(op, 'acct-roleArn')).text).toBeNull();
 
       await form.getByLabel('Bucket region').fill('eu-west-1');
-      await form.getByLabel(/Run the connection test/).uncheck();
       await form.getByRole('button', { name: 'Create account' }).click();
       await expect.poll(() => form.getByRole('status').textContent(), { timeout: 30_000 }).toBe('Account Browser payer created.');
       const externalId = (await form.getByTestId('detail-external-id').textContent())!.trim();

@@ -53,3 +53,15 @@ export function FormField({ id, name, label, help, optional, children, defaultVa
     </div>
   );
 }
+
+/** A labelled checkbox that keeps what the operator chose when the form comes back refused. */
+export function FormCheckbox({ name, label, defaultChecked }: { name: string; label: ReactNode; defaultChecked?: boolean }) {
+  const { values } = useContext(FormStateContext);
+  // A refused form's values list every submitted input; an unchecked box is simply missing from them.
+  const checked = Object.keys(values).length > 0 ? values[name] === 'on' : defaultChecked;
+  return (
+    <label className="form-row small" style={{ alignItems: 'center' }}>
+      <input key={String(checked)} type="checkbox" name={name} defaultChecked={checked} /> {label}
+    </label>
+  );
+}

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { ActionForm } from '../../../../../components/action-form.component.tsx';
 import { DataTable } from '../../../../../components/data-list.component.tsx';
-import { FormField } from '../../../../../components/form-field.component.tsx';
+import { FormCheckbox, FormField } from '../../../../../components/form-field.component.tsx';
 import { Badge, Card, ErrorState, ProviderBadge } from '../../../../../components/ui.component.tsx';
 import { adminTenantPath, api, attempt } from '../../../../../lib/api-client.server.ts';
 import type { CheckerCatalogEntry, TenantCheckerView } from '../../../../../lib/api.types.ts';
@@ -51,9 +51,7 @@ export default async function TenantCheckersPage({ params }: { params: Promise<{
             header: 'Enabled and config',
             cell: (c) => (
               <ActionForm label={`Settings of ${c.checkId}`} action={putChecker.bind(null, tenantId, c.checkId)} submitLabel="Save" variant="default">
-                <label className="form-row small" style={{ alignItems: 'center' }}>
-                  <input type="checkbox" name="enabled" defaultChecked={c.enabled} /> Enabled
-                </label>
+                <FormCheckbox name="enabled" label="Enabled" defaultChecked={c.enabled} />
                 <FormField id={`cfg-${c.checkId}`} name="config" label="Config (JSON)" help={<span className="mono">effective: {JSON.stringify(c.effectiveConfig)}</span>}>
                   <textarea id={`cfg-${c.checkId}`} name="config" className="mono" rows={3} defaultValue={JSON.stringify(c.config, null, 2)} spellCheck={false} />
                 </FormField>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactElement } from 'react';
 import { ActionForm } from '../../../../../../components/action-form.component.tsx';
-import { FormField } from '../../../../../../components/form-field.component.tsx';
+import { FormCheckbox, FormField } from '../../../../../../components/form-field.component.tsx';
 import { Card } from '../../../../../../components/ui.component.tsx';
 import { createAccount } from '../../../../admin.actions.ts';
 
@@ -124,9 +124,7 @@ export default async function NewAccountPage({ params, searchParams }: { params:
           <ActionForm action={createAccount.bind(null, tenantId, provider.id)} submitLabel="Create account" pendingLabel="Creating…" label={`Connect ${provider.name}`}>
             <Field name="name" label="Name" required placeholder="Production payer" />
             <ProviderFields provider={provider.id} />
-            <label className="form-row small" style={{ alignItems: 'center' }}>
-              <input type="checkbox" name="test" defaultChecked /> Run the connection test (dry run) right after creating
-            </label>
+            <FormCheckbox name="test" label="Run the connection test (dry run) right after creating" defaultChecked />
             <Link href={base} className="small">
               ← Another cloud
             </Link>
