@@ -6,6 +6,11 @@ import { canonicalJson } from './fingerprint.ts';
 import { validateWireFast } from './finding-wire-fast.ts';
 import { sampleWireFinding } from './testing/finding-samples.ts';
 
+/** `plain` plus a non-enumerable own key, which zod's record skips. */
+function withHidden(plain: Record<string, unknown>): Record<string, unknown> {
+  return Object.defineProperty({ ...plain }, 'hidden', { value: 'x', enumerable: false });
+}
+
 // Values that are valid, invalid or borderline for some field, so mutations hit both paths.
 const fieldValue = fc.oneof(
   fc.constantFrom(
@@ -49,6 +54,8 @@ const fieldValue = fc.oneof(
   fc.constant({ lone: '\udc00' }),
   fc.constant({ deep: { d: new Date(0) } }),
   fc.constant(Object.assign(Object.create(null) as object, { k: 'v' })),
+  fc.constant(withHidden({ k: 'v' })),
+  fc.constant({ k: 'v', [Symbol('s')]: 'x' }),
 );
 const wireKeys = Object.keys(FindingWireSchema.shape);
 
@@ -85,6 +92,17 @@ describe('validateWireFast', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+
+  it('skips non-enumerable keys of evidence and tags as zod does, and leaves symbol keys to zod', () => {
+    const input = sampleWireFinding({ evidence: withHidden({ b: 1, a: { c: withHidden({ d: true }) } }), tags: withHidden({ env: 'prod' }) as Record<string, string> });
+    const fast = validateWireFast(input);
+    const zod = FindingWireSchema.parse(input);
+    expect(fast?.evidenceJson).toBe('{"a":{"c":{"d":true}},"b":1}');
+    expect(fast?.evidenceJson).toBe(canonicalJson(zod.evidence));
+    expect(fast?.wire.tags).toEqual(zod.tags);
+    expect(validateWireFast(sampleWireFinding({ evidence: { a: 1, [Symbol('s')]: 2 } }))).toBeUndefined();
+    expect(validateWireFast(sampleWireFinding({ tags: { env: 'prod', [Symbol('s')]: 'x' } }))).toBeUndefined();
   });
 
   it('leaves lone surrogates in evidence, cycles and non-plain objects to the zod path', () => {

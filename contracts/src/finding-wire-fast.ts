@@ -55,10 +55,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Own keys when they are all enumerable strings other than "__proto__" (which zod treats specially). */
+/**
+ * The enumerable own keys, as zod's record reads them (it skips non-enumerable ones too); undefined when there is a
+ * symbol key (zod would check it against the key schema) or "__proto__" (which zod treats specially).
+ */
 function plainKeys(value: Record<string, unknown>): string[] | undefined {
   const keys = Object.keys(value);
-  if (keys.length !== Reflect.ownKeys(value).length) return undefined;
+  // Not Reflect.ownKeys(value).length: that lists every key a second time, and this runs per evidence object.
+  if (Object.getOwnPropertySymbols(value).length > 0) return undefined;
   for (const key of keys) if (key === '__proto__') return undefined;
   return keys;
 }
