@@ -1,6 +1,5 @@
 import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LakeLayout } from '@openfinops/tenants';
 import { CloudAccountService } from '../../apps/api/src/accounts/cloud-account.service.ts';
@@ -13,7 +12,7 @@ import { ImportStateRepository } from '../../apps/api/src/imports/import-state.r
 import { SecretBox } from '../../apps/api/src/secrets/secret-box.ts';
 import { TenantRepository } from '../../apps/api/src/tenants/tenant.repository.ts';
 import { isolateAwsEnv } from '../collectors/aws-env.ts';
-import { fixtureBytes, putCur1Delivery, putDataExportDelivery } from '../fakes/s3/cur-bucket.ts';
+import { fixtureBytes, putCur1Delivery, putDataExportDelivery, splitCsvGz } from '../fakes/s3/cur-bucket.ts';
 import { registerS3AccessKey, S3Fake } from '../fakes/s3/s3-fake.ts';
 import { describeStores } from '../support/store-harness.ts';
 
@@ -26,14 +25,6 @@ const NOW = new Date('2023-12-10T06:00:00Z');
 
 const CUR_NOV = 'focus-converters/aws-cur1_sample-anonymous-aws-export-dataset.csv.gz'; // 1281 rows, 2023-11, 1.6823086974 USD
 const CUR_MAR18 = 'logzio-aws-cost-and-usage/test-billing-report-2.csv.gz'; // 2660 rows, 2018-03, 1.237035988 USD
-
-/** The same rows as two gzip files: a restatement whose files differ from the first delivery. */
-function splitCsvGz(body: Buffer, at: number): [Buffer, Buffer] {
-  const lines = gunzipSync(body).toString('utf8').replace(/\n$/, '').split('\n');
-  const header = lines[0] as string;
-  const rows = lines.slice(1);
-  return [gzipSync(`${[header, ...rows.slice(0, at)].join('\n')}\n`), gzipSync(`${[header, ...rows.slice(at)].join('\n')}\n`)];
-}
 
 async function partFiles(layout: LakeLayout, period: string, source: string): Promise<string[]> {
   const dir = layout.focusPartitionDir(TENANT, { billingPeriod: period, provider: 'aws', source });
@@ -134,7 +125,7 @@ describeStores('AWS S3 connector import through ConnectorImportService', (suite)
   });
 
   it('a restated month (new assemblyId, different files) replaces its partition: no duplicated rows', async () => {
-    const [a, b] = splitCsvGz(await fixtureBytes(CUR_NOV), 600);
+    const [a, b] = splitCsvGz(await fixtureBytes(CUR_NOV), 600) as [Buffer, Buffer];
     await putCur1Delivery(fake.seedClient(), { bucket: BUCKET, prefix: 'cur', exportName: 'hourly', period: '2023-11', assemblyId: 'a-nov-2', account: '111122223333', files: [{ name: 'hourly-00001.csv.gz', body: a }, { name: 'hourly-00002.csv.gz', body: b }] });
     const report = await imports.importAccount(TENANT, accountId, { now: NOW });
     expect(report.periods.map((p) => [p.billingPeriod, p.status, p.rows, p.files])).toEqual([

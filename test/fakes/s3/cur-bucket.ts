@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { REPO_ROOT } from '@openfinops/tenants';
 
@@ -12,6 +13,18 @@ export const BILLING_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'billin
 
 export async function fixtureBytes(relative: string): Promise<Buffer> {
   return readFile(path.join(BILLING_FIXTURES, relative));
+}
+
+/**
+ * The rows of a gzip CSV as several gzip CSVs, each with the header, cut before the given row indexes (ascending):
+ * one delivery's rows spread over more files, as AWS splits large reports.
+ */
+export function splitCsvGz(body: Buffer, ...cuts: number[]): Buffer[] {
+  const lines = gunzipSync(body).toString('utf8').replace(/\n$/, '').split('\n');
+  const header = lines[0] as string;
+  const rows = lines.slice(1);
+  const bounds = [0, ...cuts, rows.length];
+  return bounds.slice(1).map((end, i) => gzipSync(`${[header, ...rows.slice(bounds[i], end)].join('\n')}\n`));
 }
 
 export interface DeliveryFile {

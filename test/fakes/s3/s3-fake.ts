@@ -111,6 +111,10 @@ export class S3Fake {
       res.end(body);
       return;
     }
+    if (info.method === 'GET' && url.searchParams.get('list-type') === '2' && (url.searchParams.has('max-keys') || url.searchParams.has('continuation-token'))) {
+      this.pageListing(req, res, upstreamPort, url, (status) => this.requests.push({ ...info, accessKeyId, status }));
+      return;
+    }
     const upstream = http.request(
       { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
       (up) => {
@@ -126,10 +130,72 @@ export class S3Fake {
     req.pipe(upstream);
   }
 
+  /**
+   * ListObjectsV2 pages, cut by the proxy: s3rver's continuation tokens are DES-encrypted, which OpenSSL 3 (Node >= 17)
+   * refuses, so any truncated v2 listing fails with a 500 there. The proxy asks s3rver for the whole listing (at most
+   * 1000 keys, plenty for tests) and returns `max-keys` entries (keys and common prefixes, in key order) per page
+   * with an opaque NextContinuationToken, as S3 does.
+   */
+  private pageListing(req: http.IncomingMessage, res: http.ServerResponse, upstreamPort: number, url: URL, record: (status: number) => void): void {
+    const maxKeys = Math.min(1000, Number(url.searchParams.get('max-keys') ?? '1000'));
+    const token = url.searchParams.get('continuation-token');
+    const after = token ? Buffer.from(token, 'base64url').toString('utf8') : (url.searchParams.get('start-after') ?? undefined);
+    const whole = new URLSearchParams(url.searchParams);
+    for (const name of ['max-keys', 'continuation-token', 'start-after']) whole.delete(name);
+    const upstream = http.request(
+      { host: '127.0.0.1', port: upstreamPort, method: 'GET', path: `${url.pathname}?${whole.toString()}`, headers: req.headers },
+      (up) => {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const status = up.statusCode ?? 502;
+          const page = status === 200 ? listingPage(body, maxKeys, after, token) : body;
+          record(status);
+          res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(page) });
+          res.end(page);
+        });
+      },
+    );
+    upstream.on('error', (err) => {
+      res.writeHead(502);
+      res.end(String(err));
+    });
+    req.resume();
+    upstream.end();
+  }
+
   async close(): Promise<void> {
     this.proxy.closeAllConnections();
     await new Promise<void>((resolve) => this.proxy.close(() => resolve()));
     await this.s3rver.close();
     await rm(this.directory, { recursive: true, force: true });
   }
+}
+
+const XML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" };
+const unescapeXml = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (e) => XML_ENTITIES[e]!);
+
+/** One page of a whole ListBucketResult (list-type 2): `maxKeys` keys and common prefixes after `after`, in key order. */
+function listingPage(whole: string, maxKeys: number, after: string | undefined, token: string | null): string {
+  const entries = [
+    ...[...whole.matchAll(/<Contents>[\s\S]*?<\/Contents>/g)].map((m) => ({ xml: m[0], key: unescapeXml(/<Key>([\s\S]*?)<\/Key>/.exec(m[0])![1]!) })),
+    ...[...whole.matchAll(/<CommonPrefixes>[\s\S]*?<\/CommonPrefixes>/g)].map((m) => ({ xml: m[0], key: unescapeXml(/<Prefix>([\s\S]*?)<\/Prefix>/.exec(m[0])![1]!) })),
+  ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rest = after === undefined ? entries : entries.filter((e) => e.key > after);
+  const page = rest.slice(0, maxKeys);
+  const truncated = rest.length > page.length;
+  const firstEntry = whole.search(/<Contents>|<CommonPrefixes>|<\/ListBucketResult>/);
+  const head = whole
+    .slice(0, firstEntry)
+    .replace(/<KeyCount>\d+<\/KeyCount>/, () =>
+      [
+        token ? `<ContinuationToken>${token}</ContinuationToken>` : '',
+        truncated ? `<NextContinuationToken>${Buffer.from(page.at(-1)!.key, 'utf8').toString('base64url')}</NextContinuationToken>` : '',
+        `<KeyCount>${page.length}</KeyCount>`,
+      ].join(''),
+    )
+    .replace(/<MaxKeys>\d+<\/MaxKeys>/, `<MaxKeys>${maxKeys}</MaxKeys>`)
+    .replace(/<IsTruncated>\w+<\/IsTruncated>/, `<IsTruncated>${truncated}</IsTruncated>`);
+  return `${head}${page.map((e) => e.xml).join('')}</ListBucketResult>`;
 }

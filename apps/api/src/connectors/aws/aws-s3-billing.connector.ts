@@ -51,6 +51,11 @@ export interface AwsS3ConnectorOptions {
   /** Replaces the SDK's backoff delays (same retry decisions); tests keep retries fast with it. */
   retryDelayMs?: (attempt: number) => number;
   requestTimeoutMs?: number;
+  /**
+   * Keys per ListObjectsV2 page (MaxKeys), 1 to 1000; S3's own default (1000) when unset. Listings follow
+   * NextContinuationToken either way; tests make pages small to exercise that against a local server.
+   */
+  listPageSize?: number;
   /** Environment for AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL; process.env by default. */
   env?: NodeJS.ProcessEnv;
   /** Credentials that call AssumeRole; the SDK default chain when absent. */
@@ -84,7 +89,12 @@ export class AwsS3BillingConnector implements BillingConnector {
   /** One credential provider per opened account, so a run assumes the role once (renewed near expiry), not per call. */
   private readonly credentialCache = new WeakMap<ConnectorAccount, AwsCredentialIdentityProvider | AwsCredentialIdentity>();
 
-  constructor(private readonly options: AwsS3ConnectorOptions = {}) {}
+  constructor(private readonly options: AwsS3ConnectorOptions = {}) {
+    const size = options.listPageSize;
+    if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 1000)) {
+      throw new Error(`listPageSize must be a whole number from 1 to 1000, got ${String(size)}`);
+    }
+  }
 
   private get maxAttempts(): number {
     return this.options.maxAttempts ?? 5;
@@ -280,7 +290,7 @@ export class AwsS3BillingConnector implements BillingConnector {
     let token: string | undefined;
     do {
       const out = await client
-        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }), { abortSignal: ctx.signal })
+        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token, MaxKeys: this.options.listPageSize }), { abortSignal: ctx.signal })
         .catch((err: unknown) => {
           throw mapAwsError(err, `ListObjectsV2 ${s3Url(bucket, prefix)}`);
         });
@@ -295,7 +305,7 @@ export class AwsS3BillingConnector implements BillingConnector {
     let token: string | undefined;
     do {
       const out = await client
-        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }), { abortSignal: ctx.signal })
+        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: this.options.listPageSize }), { abortSignal: ctx.signal })
         .catch((err: unknown) => {
           throw mapAwsError(err, `ListObjectsV2 ${s3Url(bucket, prefix)}`);
         });
