@@ -39,7 +39,9 @@ export function tenantSwitchTests(stackOf: () => PortalStack): void {
       expect(findings?.status()).toBe(200);
 
       await Promise.all([page.waitForURL((u) => u.pathname === '/t/demo'), page.getByRole('combobox', { name: 'Tenant', exact: true }).selectOption('demo')]);
-      expect(await page.getByTestId('stat-mtd-value').count()).toBe(1);
+      // The URL changes before the client router has rendered the page: wait for the demo overview itself.
+      await page.getByTestId('stat-mtd-value').waitFor();
+      expect(await page.locator('.nav-section').first().textContent()).toBe('Demo Company');
       await page.context().close();
     });
 
