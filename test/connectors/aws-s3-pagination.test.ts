@@ -9,7 +9,7 @@ import { FocusLakeRepository } from '../../apps/api/src/imports/focus-lake.repos
 import { SecretBox } from '../../apps/api/src/secrets/secret-box.ts';
 import { TenantRepository } from '../../apps/api/src/tenants/tenant.repository.ts';
 import { isolateAwsEnv } from '../collectors/aws-env.ts';
-import { cur1Folder, fixtureBytes, putCur1Delivery, splitCsvGz } from '../fakes/s3/cur-bucket.ts';
+import { cur1AccountInput, cur1Folder, fixtureBytes, putCur1Delivery, splitCsvGz } from '../fakes/s3/cur-bucket.ts';
 import { registerS3AccessKey, S3Fake } from '../fakes/s3/s3-fake.ts';
 import { createTestStore, describeOnStore, type TestStore } from '../support/store-harness.ts';
 
@@ -65,12 +65,7 @@ describeOnStore('pglite', 'AWS S3 connector: ListObjectsV2 pagination against s3
     }
     const created = await accounts.create(
       TENANT,
-      {
-        provider: 'aws',
-        name: 'Paged payer',
-        options: { accountId: '111122223333', bucket: BUCKET, prefix: 'cur', exportName: 'hourly', exportType: 'cur1', endpoint: fake.endpoint },
-        secret: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
-      },
+      cur1AccountInput({ name: 'Paged payer', bucket: BUCKET, endpoint: fake.endpoint, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }),
       'test',
     );
     accountId = created.account.id;

@@ -22,7 +22,7 @@ import type { JobHandler } from '../../apps/api/src/workers/job-handlers.ts';
 import { RunQueueRepository } from '../../apps/api/src/workers/run-queue.repository.ts';
 import { WorkerService } from '../../apps/api/src/workers/worker.service.ts';
 import { isolateAwsEnv } from '../collectors/aws-env.ts';
-import { fixtureBytes, putCur1Delivery } from '../fakes/s3/cur-bucket.ts';
+import { cur1AccountInput, fixtureBytes, putCur1Delivery } from '../fakes/s3/cur-bucket.ts';
 import { registerS3AccessKey, S3Fake } from '../fakes/s3/s3-fake.ts';
 import { describeStores } from '../support/store-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -102,12 +102,7 @@ describeStores('import runs through the queue', (suite) => {
     });
     const created = await accounts.create(
       TENANT,
-      {
-        provider: 'aws',
-        name: 'Payer',
-        options: { accountId: '111122223333', bucket: BUCKET, prefix: 'cur', exportName: 'hourly', exportType: 'cur1', endpoint: fake.endpoint },
-        secret: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
-      },
+      cur1AccountInput({ name: 'Payer', bucket: BUCKET, endpoint: fake.endpoint, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }),
       'test',
     );
     accountId = created.account.id;

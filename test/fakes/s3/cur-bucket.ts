@@ -51,6 +51,16 @@ export async function deleteObject(s3: S3Client, bucket: string, key: string): P
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }
 
+/** What CloudAccountService.create takes for an AWS account reading the CUR 1.0 export `cur/hourly` through `endpoint` with static keys. */
+export function cur1AccountInput(a: { name: string; bucket: string; endpoint: string; accessKeyId: string; secretAccessKey: string }) {
+  return {
+    provider: 'aws' as const,
+    name: a.name,
+    options: { accountId: '111122223333', bucket: a.bucket, prefix: 'cur', exportName: 'hourly', exportType: 'cur1', endpoint: a.endpoint },
+    secret: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+  };
+}
+
 /** `2023-11` → `20231101-20231201` (AWS names CUR 1.0 period folders by first day and first day of the next month). */
 export function cur1Folder(period: string): string {
   const [y, m] = period.split('-').map(Number) as [number, number];
