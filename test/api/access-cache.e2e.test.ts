@@ -40,6 +40,19 @@ describeApi(
       expect((await call(ctx.api, 'GET', '/tenants/cache-a', { token: member })).status).toBe(404);
     });
 
+    it('refuses an API key revoked through the tenant API on its next use, and records its last use', async () => {
+      await createTenant(ctx.api, 'cache-c', 'Cache C');
+      await createUser(ctx.api, 'owner@cache.example', { tenantId: 'cache-c', role: 'owner' });
+      const owner = (await login(ctx.api, 'owner@cache.example')).accessToken;
+      const created = await call(ctx.api, 'POST', '/tenants/cache-c/api-keys', { token: owner, body: { name: 'ci', role: 'viewer' } });
+      expect(created.status).toBe(201);
+      for (let i = 0; i < 3; i++) expect((await call(ctx.api, 'GET', '/tenants/cache-c', { token: created.body.key })).status).toBe(200);
+      const row = await ctx.api.store.prisma.apiKey.findUniqueOrThrow({ where: { id: created.body.id } });
+      expect(row.lastUsedAt).not.toBeNull();
+      expect((await call(ctx.api, 'DELETE', `/tenants/cache-c/api-keys/${created.body.id}`, { token: owner })).status).toBe(204);
+      expect((await call(ctx.api, 'GET', '/tenants/cache-c', { token: created.body.key })).status).toBe(401);
+    });
+
     it('shows a triage change in the next findings page, though the same page was just cached', async () => {
       await createTenant(ctx.api, 'cache-b', 'Cache B');
       await createUser(ctx.api, 'analyst@cache.example', { tenantId: 'cache-b', role: 'analyst' });

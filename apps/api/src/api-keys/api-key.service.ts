@@ -1,5 +1,7 @@
 import type { MemberRole } from '../generated/prisma/client.ts';
 import type { AuditLogRepository } from '../admin/audit-log.repository.ts';
+import { accessCache } from '../auth/access-cache.ts';
+import type { TtlCache } from '../common/ttl-cache.ts';
 import { apiKeySecretMatches, generateApiKey, parseApiKey } from './api-key-format.ts';
 import type { ApiKeyRepository, ApiKeySummary } from './api-key.repository.ts';
 
@@ -19,10 +21,15 @@ export interface VerifiedApiKey {
 const LAST_USED_INTERVAL_MS = 60_000;
 
 export class ApiKeyService {
+  /** When this process last wrote each key's lastUsedAt, so a busy key does not send an UPDATE per request. */
+  private readonly touched = new Map<string, number>();
+
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly audit: AuditLogRepository,
     private readonly now: () => Date = () => new Date(),
+    /** Key rows by prefix, kept like the guards' other access reads; revoking through this process drops them. */
+    private readonly rows: TtlCache = accessCache(0),
   ) {}
 
   async create(input: { tenantId: string; name: string; role: MemberRole; scopes?: string[]; actor: string }): Promise<CreatedApiKey> {
@@ -57,9 +64,15 @@ export class ApiKeyService {
   async verify(token: string): Promise<VerifiedApiKey | null> {
     const parsed = parseApiKey(token);
     if (!parsed) return null;
-    const row = await this.keys.findByPrefix(parsed.prefix);
+    const row = await this.rows.get(`apikey:${parsed.prefix}`, () => this.keys.findByPrefix(parsed.prefix));
+    // The secret is checked on every request, cached row or not.
     if (!row || row.revokedAt !== null || !apiKeySecretMatches(parsed.secret, row.hash)) return null;
-    await this.keys.touchLastUsed(row.id, this.now(), LAST_USED_INTERVAL_MS);
+    const now = this.now();
+    const last = this.touched.get(row.id);
+    if (last === undefined || now.getTime() - last >= LAST_USED_INTERVAL_MS) {
+      this.touched.set(row.id, now.getTime());
+      await this.keys.touchLastUsed(row.id, now, LAST_USED_INTERVAL_MS);
+    }
     return { keyId: row.id, tenantId: row.tenantId, role: row.role, scopes: row.scopes };
   }
 }

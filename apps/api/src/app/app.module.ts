@@ -13,6 +13,7 @@ import { ApiKeyRepository } from '../api-keys/api-key.repository.ts';
 import { ApiKeyService } from '../api-keys/api-key.service.ts';
 import { AuthController, USER_REPOSITORY } from '../auth/auth.controller.ts';
 import { AuthService } from '../auth/auth.service.ts';
+import { accessCache } from '../auth/access-cache.ts';
 import { AuthenticationGuard } from '../auth/authentication.guard.ts';
 import { createAuthenticator } from '../auth/authenticator.ts';
 import { rateLimitKey, type AuthenticatedRequestFields } from '../auth/principal.ts';
@@ -131,7 +132,7 @@ function providers(options: ApiModuleOptions) {
     { provide: API_KEY_REPOSITORY, useFactory: () => new ApiKeyRepository(prisma()) },
     {
       provide: ApiKeyService,
-      useFactory: (keys: ApiKeyRepository, audit: AuditLogRepository) => new ApiKeyService(keys, audit),
+      useFactory: (keys: ApiKeyRepository, audit: AuditLogRepository) => new ApiKeyService(keys, audit, undefined, accessCache(config.accessCacheMs)),
       inject: [API_KEY_REPOSITORY, AuditLogRepository],
     },
     {
