@@ -18,7 +18,7 @@ export function addWorkerCommand(program: Command): void {
     .description(
       'Run the scheduler and the worker loop in the foreground: claim queued import, inventory and check runs and execute them. ' +
         'SIGTERM/SIGINT stop claiming and let running runs finish (or release them after FINOPS_WORKER_SHUTDOWN_GRACE). ' +
-        'Logs are JSON lines on stdout. Settings: FINOPS_WORKER_*, FINOPS_RETRY_*, FINOPS_SCHEDULER* (docs/operations.md).',
+        'Logs are JSON lines on stdout. Settings: FINOPS_WORKER_*, FINOPS_RETRY_*, FINOPS_SCHEDULER*, FINOPS_RUN_LOG_RETENTION_DAYS (docs/operations.md).',
     )
     .option('--concurrency <n>', 'runs executed at once by this process (overrides FINOPS_WORKER_CONCURRENCY)', parseConcurrency)
     .option('--once', 'execute what is claimable now, print a summary and exit (no scheduler)')
