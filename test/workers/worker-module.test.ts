@@ -2,7 +2,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { pino } from 'pino';
 import { beforeAll, expect, it } from 'vitest';
 import { createApiApp } from '../../apps/api/src/app/create-app.ts';
-import { loadApiConfig } from '../../apps/api/src/config/api-config.ts';
+import { startApiServer } from '../../apps/api/src/app/server.ts';
+import { ConfigError, loadApiConfig } from '../../apps/api/src/config/api-config.ts';
 import { RunLogRepository } from '../../apps/api/src/runs/run-log.repository.ts';
 import { TenantRepository } from '../../apps/api/src/tenants/tenant.repository.ts';
 import type { JobHandler } from '../../apps/api/src/workers/job-handlers.ts';
@@ -79,6 +80,14 @@ describeStores('WorkerModule (@nestjs/schedule) in the API and in `finops worker
       expect(app.get<WorkerRuntime>(WORKER_RUNTIME).worker.summary).toMatchObject({ claimed: 1, succeeded: 1, released: 0 });
     } finally {
       if (!closed) await app.close();
+    }
+  });
+
+  it('finops serve refuses a bad run log retention at boot, whatever the role', async () => {
+    for (const role of ['api', 'all']) {
+      const started = startApiServer({ FINOPS_DATA_DIR: suite.testStore.dataDir, FINOPS_JWT_SECRET: 'x'.repeat(40), FINOPS_ROLE: role, FINOPS_RUN_LOG_RETENTION_DAYS: '0' });
+      await expect(started).rejects.toBeInstanceOf(ConfigError);
+      await expect(started).rejects.toThrow('Invalid configuration: FINOPS_RUN_LOG_RETENTION_DAYS must be a whole number >= 1, got "0"');
     }
   });
 
