@@ -4,7 +4,8 @@ import path from 'node:path';
 import { Table, tableToIPC } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { castFindings, castFindingsToBatch } from './finding-cast.ts';
+import { FINDING_DECIMAL_SCALE, formatDecimal } from './decimal.ts';
+import { type AcceptedFinding, castFindings, castFindingsToBatch } from './finding-cast.ts';
 import { findingRecordsFromTable, findingsToRecordBatch } from './finding-arrow.ts';
 import { arrowTableToParquet, FindingsParquetWriter, readFindingsParquet, writeFindingsParquet } from './finding-parquet.ts';
 import { findingArrowSchema } from './finding-storage.schema.ts';
@@ -55,6 +56,36 @@ describe('castFindingsToBatch', () => {
       findingRecordsFromTable(new Table(findingArrowSchema, [findingsToRecordBatch(reference.records)])),
     );
     expect(fast.batch.getChild('fingerprint')?.toArray()).toEqual(reference.records.map((r) => r.fingerprint));
+  });
+
+  it('reports each row it accepted, in row order, with the facts of the record castFindings makes', () => {
+    const inputs = mixedInputs();
+    const reference = castFindings(inputs, ctx).records;
+    const accepted: AcceptedFinding[] = [];
+    const { batch } = castFindingsToBatch(inputs, ctx, { onAccepted: (finding) => accepted.push(finding) });
+    expect(accepted).toHaveLength(batch.numRows);
+    expect(
+      accepted.map(({ fingerprint, wire, savings }) => ({
+        fingerprint,
+        check_id: wire.checkId,
+        account_id: wire.accountId,
+        resource_id: wire.resourceId,
+        title: wire.title,
+        exclusion_group: wire.exclusionGroup ?? null,
+        estimated_monthly_savings: formatDecimal(savings, FINDING_DECIMAL_SCALE),
+      })),
+    ).toEqual(
+      reference.map((r) => ({
+        fingerprint: r.fingerprint,
+        check_id: r.check_id,
+        account_id: r.account_id,
+        resource_id: r.resource_id,
+        title: r.title,
+        exclusion_group: r.exclusion_group,
+        estimated_monthly_savings: r.estimated_monthly_savings,
+      })),
+    );
+    expect(() => castFindingsToBatch(inputs, ctx, { onAccepted: () => { throw new Error('caller bug'); } })).toThrow('caller bug');
   });
 
   it('matches the reference path on random mutations of a finding', () => {

@@ -1,7 +1,7 @@
 import { DataType, type RecordBatch } from 'apache-arrow';
 import { type z } from 'zod';
 import { DecimalError, FINDING_DECIMAL_SCALE, formatDecimal, toDecimal18_6 } from './decimal.ts';
-import { FindingWireSchema } from './finding.schema.ts';
+import { type FindingWire, FindingWireSchema } from './finding.schema.ts';
 import { type ValidatedFinding, validateWireFast } from './finding-wire-fast.ts';
 import { canonicalJson, findingId, fingerprint } from './fingerprint.ts';
 import {
@@ -200,6 +200,23 @@ export function castFindings(inputs: unknown[], ctx: CastContext): CastResult {
   return { records, rejected };
 }
 
+/** A finding `castFindingsToBatch` accepted into its batch, for callers that need per-finding facts too. */
+export interface AcceptedFinding {
+  fingerprint: string;
+  /** The validated wire finding (trimmed text, defaulted evidence/tags), as the batch row was built from it. */
+  wire: FindingWire;
+  /** `estimated_monthly_savings` scaled by 10^6, as stored; `formatDecimal(savings, FINDING_DECIMAL_SCALE)` is its text. */
+  savings: bigint;
+}
+
+export interface BatchCastOptions {
+  /**
+   * Called once per row of the batch, in row order, after the whole batch is cast (so a throwing callback cannot
+   * leave a partial row): e.g. the lifecycle's sightings, without a storage record object per finding.
+   */
+  onAccepted?: (finding: AcceptedFinding) => void;
+}
+
 export interface BatchCastResult {
   /** The valid findings as one Arrow record batch with `findingArrowSchema`. */
   batch: RecordBatch;
@@ -214,7 +231,7 @@ const TEXT_COLUMN_NAMES = findingArrowSchema.fields.filter((f) => DataType.isUtf
  * The batch equals `findingsToRecordBatch(castFindings(inputs, ctx).records)` buffer for buffer; it is the path
  * for large runs, where those short-lived objects cost more than the work itself.
  */
-export function castFindingsToBatch(inputs: unknown[], ctx: CastContext): BatchCastResult {
+export function castFindingsToBatch(inputs: unknown[], ctx: CastContext, options: BatchCastOptions = {}): BatchCastResult {
   assertContext(ctx);
   const capacity = Array.isArray(inputs) ? inputs.length : 0;
   const text = Object.fromEntries(TEXT_COLUMN_NAMES.map((name) => [name, [] as string[]])) as Record<FindingTextColumn, string[]>;
@@ -230,6 +247,7 @@ export function castFindingsToBatch(inputs: unknown[], ctx: CastContext): BatchC
   const tagKeys: string[] = [];
   const tagValues: string[] = [];
   let rows = 0;
+  const accepted: AcceptedFinding[] | undefined = options.onAccepted ? [] : undefined;
 
   const rejected = castEach(inputs, ctx, (finding, fp) => {
     const { wire } = finding;
@@ -275,6 +293,7 @@ export function castFindingsToBatch(inputs: unknown[], ctx: CastContext): BatchC
     }
     rows++;
     tagOffsets[rows] = tagKeys.length;
+    accepted?.push({ fingerprint: fp, wire, savings: saving });
   });
 
   const runDay = runDayNumber(utcDay(ctx.observedAt), 'castFindingsToBatch: observedAt');
@@ -298,5 +317,7 @@ export function castFindingsToBatch(inputs: unknown[], ctx: CastContext): BatchC
     tagKeys,
     tagValues,
   };
-  return { batch: findingColumnsToRecordBatch(columns), rejected };
+  const batch = findingColumnsToRecordBatch(columns);
+  if (accepted) for (const finding of accepted) options.onAccepted!(finding);
+  return { batch, rejected };
 }

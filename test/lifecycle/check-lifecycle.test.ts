@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ec2OnDemandLinuxPricing, parseInventoryDocument, type PricingLookup } from '@openfinops/checkers';
+import { type Checker, collectFindings, ec2OnDemandLinuxPricing, getChecker, parseInventoryDocument, type PricingLookup } from '@openfinops/checkers';
 import { readFindingsParquet } from '@openfinops/contracts';
 import { LakeLayout } from '@openfinops/tenants';
 import { beforeAll, expect, it } from 'vitest';
@@ -155,6 +155,29 @@ describeStores('check runs and the finding lifecycle', (suite) => {
     expect((await runs.get(tenantId, (err as CheckRunFailedError).runId))?.status).toBe('failed');
     expect(await states.list(tenantId)).toEqual(before);
     expect(readFileSync(partition, 'utf8')).toBe('not a directory');
+  });
+
+  it('a finding for another account fails the run before anything is written', async () => {
+    const before = await states.list(tenantId);
+    const graviton = getChecker(CHECK);
+    const stray: Checker<unknown> = {
+      ...graviton,
+      // The checker's own findings, plus one that claims another account.
+      async *run(ctx) {
+        const own = await collectFindings(graviton, ctx);
+        yield* own;
+        yield { ...own[0]!, accountId: '999999999999', resourceId: 'i-elsewhere' };
+      },
+    };
+    const strayRunner = new CheckRunnerService({ prisma: suite.store.prisma, dataDir: suite.testStore.dataDir, checkers: [stray] });
+    const err = await strayRunner
+      .runCheck({ tenantId, checkerId: CHECK, accountId: ACCOUNT, inventory: inventory(instance('i-z', 'm5.large')), now: day(7) })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckRunFailedError);
+    const run = await runs.get(tenantId, (err as CheckRunFailedError).runId);
+    expect(run).toMatchObject({ status: 'failed', error: `Checker ${CHECK} emitted a finding for ${CHECK} in account 999999999999; a run covers only its own check and account` });
+    expect(await states.list(tenantId)).toEqual(before);
+    expect(await lake.listObservations(tenantId, { runId: (err as CheckRunFailedError).runId })).toEqual([]);
   });
 
   it('serializes concurrent lifecycle updates of the same scope', async () => {
