@@ -60,6 +60,8 @@ describe('HTTP behaviour: error shape, limits, request ids, docs, health', () =>
     expect(findings.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 500 });
     expect(Object.keys(queryOf('/tenants/{tenantId}/costs/summary'))).toEqual(expect.arrayContaining(['from', 'to', 'groupBy', 'provider', 'tag']));
     expect(Object.keys(queryOf('/tenants/{tenantId}/costs/trend'))).toEqual(expect.arrayContaining(['granularity', 'asOf']));
+    expect(Object.keys(queryOf('/admin/tenants/{tenantId}/runs'))).toEqual(expect.arrayContaining(['limit', 'kind', 'status']));
+    expect(Object.keys(queryOf('/admin/tenants/{tenantId}/runs/{runId}'))).toEqual(['after', 'limit']);
     expect((await call(api, 'GET', '/docs')).status).toBe(200);
   });
 

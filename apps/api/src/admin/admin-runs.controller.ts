@@ -6,7 +6,7 @@ import { RunDetailService } from '../app/run-detail.service.ts';
 import { runLogQuery, runView } from '../app/run-view.ts';
 import { PlatformAdmin } from '../auth/access.decorators.ts';
 import { actorOf, type AuthenticatedRequestFields } from '../auth/principal.ts';
-import { ApiZodBody } from '../common/openapi.ts';
+import { ApiZodBody, ApiZodQuery } from '../common/openapi.ts';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.ts';
 import { RUN_LIST_MAX_LIMIT } from '../runs/run.repository.ts';
 import { RunService } from '../runs/run.service.ts';
@@ -49,6 +49,7 @@ export class AdminRunsController {
   ) {}
 
   @Get('runs')
+  @ApiZodQuery(runsQuery)
   async listRuns(@Param('tenantId') tenantId: string, @Query(new ZodValidationPipe(runsQuery, 'query')) q: z.infer<typeof runsQuery>) {
     return { runs: (await this.runs.list(tenantId, q)).map(runView) };
   }
@@ -62,6 +63,7 @@ export class AdminRunsController {
   }
 
   @Get('runs/:runId')
+  @ApiZodQuery(runLogQuery)
   showRun(
     @Param('tenantId') tenantId: string,
     @Param('runId', new ZodValidationPipe(runIdParam, 'param')) runId: string,
