@@ -98,6 +98,14 @@ describeApi('admin API: checker catalog and tenant settings, cloud accounts, sch
     const invalid = await call(ctx.api, 'POST', '/admin/tenants/ops-a/accounts', { token: admin, body: { provider: 'aws', name: 'x', options: { ...AWS_OPTIONS, bucket: 'Bad_Bucket' } } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.message).toMatch(/bucket/);
+    // Every field at fault is listed, so the console marks them all at once.
+    const twoBad = await call(ctx.api, 'POST', '/admin/tenants/ops-a/accounts', {
+      token: admin,
+      body: { provider: 'aws', name: 'x', options: { ...AWS_OPTIONS, bucket: 'Bad_Bucket', regions: ['mars-1'] } },
+    });
+    expect(twoBad.status).toBe(400);
+    expect(twoBad.body.error.code).toBe('CLOUD_ACCOUNT_INVALID');
+    expect((twoBad.body.error.details as Array<{ field: string }>).map((d) => d.field).sort()).toEqual(['options.bucket', 'options.regions.0']);
   });
 
   it('triggers, lists, shows (with logs), cancels and retries runs; schedules are created, changed and removed', async () => {

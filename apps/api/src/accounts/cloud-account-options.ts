@@ -6,15 +6,26 @@
 import { z } from 'zod';
 import type { CloudProvider } from '../generated/prisma/client.ts';
 
-/** Invalid account input: the message names the field (`options.bucket`, `secret.clientSecret`...) and the problem. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Invalid account input: the message names the first field at fault (`options.bucket`, `secret.clientSecret`...);
+ * `details` lists every field at fault, so a form can mark them all at once.
+ */
 export class CloudAccountInputError extends Error {
   readonly code = 'CLOUD_ACCOUNT_INVALID';
+  readonly details: FieldProblem[];
   constructor(
     readonly field: string,
     message: string,
+    details?: FieldProblem[],
   ) {
     super(`Invalid ${field}: ${message}`);
     this.name = 'CloudAccountInputError';
+    this.details = details ?? [{ field, message }];
   }
 }
 
@@ -173,23 +184,27 @@ export const PROVIDER_SPECS: Record<CloudProvider, ProviderSpec> = {
   },
 };
 
-function firstIssue(prefix: string, error: z.ZodError): CloudAccountInputError {
-  const issue = error.issues[0]!;
+function problemOf(prefix: string, issue: z.core.$ZodIssue): FieldProblem {
   const field = [prefix, ...issue.path.map(String)].join('.');
   const message = issue.code === 'unrecognized_keys' ? `unknown option(s) ${issue.keys.join(', ')}` : issue.message;
-  return new CloudAccountInputError(field, message);
+  return { field, message };
+}
+
+function inputError(prefix: string, error: z.ZodError): CloudAccountInputError {
+  const problems = error.issues.map((issue) => problemOf(prefix, issue));
+  return new CloudAccountInputError(problems[0]!.field, problems[0]!.message, problems);
 }
 
 /** Validates provider options; the error names `options.<field>`. */
 export function parseAccountOptions(provider: CloudProvider, raw: unknown): Record<string, unknown> {
   const parsed = PROVIDER_SPECS[provider].options.safeParse(raw ?? {});
-  if (!parsed.success) throw firstIssue('options', parsed.error);
+  if (!parsed.success) throw inputError('options', parsed.error);
   return parsed.data;
 }
 
 /** Validates secret fields; errors name the field, never the value. */
 export function parseAccountSecret(provider: CloudProvider, raw: unknown): Record<string, string> {
   const parsed = PROVIDER_SPECS[provider].secret.safeParse(raw ?? {});
-  if (!parsed.success) throw firstIssue('secret', parsed.error);
+  if (!parsed.success) throw inputError('secret', parsed.error);
   return parsed.data;
 }

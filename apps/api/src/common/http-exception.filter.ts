@@ -76,7 +76,10 @@ export function toErrorBody(err: unknown): { status: number; body: ApiErrorBody 
     // 404s keep one generic body so a missing tenant and a forbidden one look alike.
     const message = status === 404 ? 'Not found' : err.message;
     const code = status === 404 ? 'NOT_FOUND' : domain.code;
-    return { status, body: { error: { code, message, details: null } } };
+    // Field-level problems (a list of { field, message }) go out with 4xx input errors, never with 404s.
+    const fieldDetails = (err as { details?: unknown }).details;
+    const details = status !== 404 && Array.isArray(fieldDetails) ? fieldDetails : null;
+    return { status, body: { error: { code, message, details } } };
   }
   const parserError = bodyParserError(err);
   if (parserError) {
