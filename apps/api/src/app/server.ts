@@ -1,4 +1,6 @@
+import { pino } from 'pino';
 import { type ApiConfig, loadApiConfig } from '../config/api-config.ts';
+import { ChangeListener } from '../store/change-notifications.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { connectorJobDeps } from '../workers/connector-job-deps.ts';
 import { loadWorkerConfig } from '../workers/worker-config.ts';
@@ -29,10 +31,16 @@ export async function startApiServer(
   if (overrides.host !== undefined) config.host = overrides.host;
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   let app: ApiApp | undefined;
+  let changes: ChangeListener | undefined;
   try {
     // Same rule as the CLI: a fresh embedded store just works; a shared PostgreSQL is migrated as a deploy step.
     if (store.kind === 'pglite') await store.migrate();
     else await store.assertMigrated();
+    if (config.databaseUrl) {
+      // Other processes' writes (API replicas, workers, the CLI) drop this process's cached answers as they commit.
+      changes = new ChangeListener({ databaseUrl: config.databaseUrl, logger: pino({ level: config.logLevel }) });
+      await changes.start();
+    }
     const worker =
       config.role === 'api'
         ? undefined
@@ -47,6 +55,7 @@ export async function startApiServer(
     await app.listen(config.port, config.host);
   } catch (err) {
     await app?.close().catch(() => undefined);
+    await changes?.close();
     await store.close();
     throw err;
   }
@@ -68,6 +77,7 @@ export async function startApiServer(
           // WorkerModule's shutdown hook lets runs finish (or releases them) while the store is still open.
           await started.close();
         } finally {
+          await changes?.close();
           await store.close();
         }
       })();

@@ -28,8 +28,15 @@ describe('loadApiConfig', () => {
       oidc: undefined,
       accessCacheMs: 5_000,
       findingsCacheMs: 2_000,
+      apiProcesses: 1,
       awsPrincipalArn: undefined,
     });
+  });
+
+  it('serves from several processes only on PostgreSQL', () => {
+    const base = { FINOPS_JWT_SECRET: SECRET, FINOPS_DATA_DIR: '/srv/finops', FINOPS_API_PROCESSES: '4' };
+    expect(() => loadApiConfig(base)).toThrow(/^Invalid configuration: FINOPS_API_PROCESSES greater than 1 requires DATABASE_URL .*PGlite/);
+    expect(loadApiConfig({ ...base, DATABASE_URL: 'postgresql://finops@db:5432/finops' }).apiProcesses).toBe(4);
   });
 
   it('reads the cache TTLs and the AWS principal the trust policy names', () => {
@@ -57,6 +64,8 @@ describe('loadApiConfig', () => {
     ['FINOPS_ACCESS_CACHE_MS', '60000'],
     ['FINOPS_FINDINGS_CACHE_MS', '-1'],
     ['FINOPS_AWS_PRINCIPAL_ARN', '123456789012'],
+    ['FINOPS_API_PROCESSES', '0'],
+    ['FINOPS_API_PROCESSES', 'two'],
   ])('names %s when it is invalid (%j)', (variable, value) => {
     const env = { FINOPS_JWT_SECRET: SECRET, FINOPS_DATA_DIR: tmpDir(), [variable]: value };
     expect(() => loadApiConfig(env)).toThrow(ConfigError);

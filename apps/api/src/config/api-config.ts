@@ -89,6 +89,7 @@ const envSchema = z.object({
   FINOPS_ACCESS_CACHE_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
   // Same bound for findings pages: another process's finding changes show at most this late (see findings-cache.ts).
   FINOPS_FINDINGS_CACHE_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
+  FINOPS_API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   FINOPS_AWS_PRINCIPAL_ARN: optionalString.pipe(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'must be an AWS IAM ARN (arn:aws:iam::<account>:role/<name>)').optional()),
 });
 
@@ -118,6 +119,8 @@ export interface ApiConfig {
   accessCacheMs: number;
   /** How long a findings list page is reused; finding changes made through this process apply at once. */
   findingsCacheMs: number;
+  /** `finops serve` processes sharing the port (node:cluster); more than one needs PostgreSQL. */
+  apiProcesses: number;
   /** The IAM principal the platform runs as, printed in the AWS trust policy tenants paste (unset: a placeholder). */
   awsPrincipalArn: string | undefined;
   /** FINOPS_SECRET_KEY (+ _PREVIOUS), validated here; without it outside production, see secretBoxFor (data dir key file). */
@@ -173,6 +176,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env, options: Loa
     oidc = { issuer: e.FINOPS_OIDC_ISSUER!, jwksUrl: e.FINOPS_OIDC_JWKS_URL!, audience: e.FINOPS_OIDC_AUDIENCE! };
   }
 
+  if (e.FINOPS_API_PROCESSES > 1 && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'FINOPS_API_PROCESSES',
+      `greater than 1 requires DATABASE_URL (PostgreSQL): the embedded PGlite store can be opened by one process only (got ${e.FINOPS_API_PROCESSES})`,
+    );
+  }
+
   let secret = e.FINOPS_JWT_SECRET;
   if (!secret) {
     if (production) throw new ConfigError('FINOPS_JWT_SECRET', 'is required when NODE_ENV=production');
@@ -208,6 +218,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env, options: Loa
     costCacheEntries: e.FINOPS_COST_CACHE,
     accessCacheMs: e.FINOPS_ACCESS_CACHE_MS,
     findingsCacheMs: e.FINOPS_FINDINGS_CACHE_MS,
+    apiProcesses: e.FINOPS_API_PROCESSES,
     awsPrincipalArn: e.FINOPS_AWS_PRINCIPAL_ARN,
     secretKeys,
   };

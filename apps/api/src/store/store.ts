@@ -4,6 +4,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import { embeddedStoreDir, resolveDataDir } from '@openfinops/tenants';
 import lockfile from 'proper-lockfile';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { addChangePublisher } from '../common/cache-changes.ts';
+import { prismaChangeNotifier } from './change-notifications.ts';
 import { DEFAULT_MIGRATIONS_DIR, migrate, pendingMigrations, type MigrationResult } from './migrator.ts';
 import {
   connectPostgres,
@@ -73,6 +75,8 @@ function makeStore(
   location: string,
   withSql: <T>(fn: (db: SqlConnection) => Promise<T>) => Promise<T>,
   dispose: () => Promise<void>,
+  /** Runs before Prisma disconnects (work still using the client). */
+  drain: () => Promise<void> = async () => undefined,
 ): Store {
   let closed: Promise<void> | null = null;
   const store: Store = {
@@ -89,6 +93,7 @@ function makeStore(
     close() {
       closed ??= (async () => {
         try {
+          await drain();
           await prisma.$disconnect();
         } finally {
           await dispose();
@@ -155,7 +160,13 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
       await close();
     }
   };
-  return makeStore('postgres', prisma, location, withSql, async () => undefined);
+  // Other processes drop their cached answers when this one's writes commit (change-notifications.ts).
+  const notifier = prismaChangeNotifier(prisma);
+  const unsubscribe = addChangePublisher((kind) => notifier.publish(kind));
+  return makeStore('postgres', prisma, location, withSql, async () => undefined, async () => {
+    unsubscribe();
+    await notifier.drain();
+  });
 }
 
 /**
