@@ -33,6 +33,7 @@ export * from './runs/run.repository.ts';
 // NestJS API (apps/api/src/app, auth, users, api-keys, admin, config, common, health)
 export * from './config/api-config.ts';
 export { startApiServer, type RunningApi } from './app/server.ts';
+export { runApiCluster, type ApiClusterOptions } from './app/api-cluster.ts';
 export { createApiApp, buildOpenApiDocument, type ApiApp } from './app/create-app.ts';
 export type { ApiModuleOptions } from './app/app.module.ts';
 export * from './app/route-access.ts';

@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import { type Command, InvalidArgumentError } from 'commander';
+import type * as Api from '@openfinops/api';
 import { CliError } from '../cli-output.ts';
 
 function parsePort(value: string): number {
@@ -7,35 +9,85 @@ function parsePort(value: string): number {
   return port;
 }
 
+interface ServeOptions {
+  port?: number;
+  host?: string;
+}
+
 export function addServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('Start the HTTP API (config from the environment: PORT, HOST, DATABASE_URL, FINOPS_*; see docs/api.md)')
+    .description(
+      'Start the HTTP API (config from the environment: PORT, HOST, DATABASE_URL, FINOPS_*; see docs/api.md). ' +
+        'FINOPS_API_PROCESSES=N (PostgreSQL only) runs N processes sharing the port.',
+    )
     .option('--port <port>', 'port to listen on (overrides PORT)', parsePort)
     .option('--host <host>', 'interface to bind (overrides HOST)')
-    .action(async (opts: { port?: number; host?: string }) => {
+    .action(async (opts: ServeOptions) => {
       // Loaded here so other commands do not pay for NestJS at start-up.
-      const { startApiServer, ConfigError } = await import('@openfinops/api');
-      let running: Awaited<ReturnType<typeof startApiServer>>;
-      try {
-        running = await startApiServer(process.env, opts);
-      } catch (err) {
-        if (err instanceof ConfigError) throw new CliError(err.message);
-        throw err;
+      const api = await import('@openfinops/api');
+      if (cluster.isPrimary) {
+        let config: ReturnType<typeof api.loadApiConfig>;
+        try {
+          // Validated once before forking: a bad variable is one message, not one per process.
+          config = api.loadApiConfig(process.env);
+        } catch (err) {
+          if (err instanceof api.ConfigError) throw new CliError(err.message);
+          throw err;
+        }
+        if (config.apiProcesses > 1) return serveCluster(api, config.apiProcesses, config.logLevel);
       }
-      process.stderr.write(`finops API listening on ${running.url} (docs: ${running.url}/docs)\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals) => {
-          process.stderr.write(`received ${signal}, shutting down\n`);
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          running.close().then(resolve, (err: unknown) => {
-            process.stderr.write(`error during shutdown: ${String(err)}\n`);
-            resolve();
-          });
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await serveOne(api, opts);
     });
+}
+
+type ApiModule = typeof Api;
+
+/** The primary: the workers re-run this same command line and take the single-process path. */
+async function serveCluster(api: ApiModule, processes: number, logLevel: string): Promise<void> {
+  const exitCode = await api.runApiCluster({
+    processes,
+    logLevel,
+    onListening: (url) => process.stderr.write(`finops API listening on ${url} (${processes} processes; docs: ${url}/docs)\n`),
+  });
+  if (exitCode !== 0) throw new CliError('the API stopped: an API process failed (its error is above)', undefined, exitCode);
+}
+
+async function serveOne(api: ApiModule, opts: ServeOptions): Promise<void> {
+  let running: Awaited<ReturnType<typeof api.startApiServer>>;
+  try {
+    running = await api.startApiServer(process.env, opts);
+  } catch (err) {
+    if (err instanceof api.ConfigError) throw new CliError(err.message);
+    throw err;
+  }
+  // In a cluster the primary announces the shared address once every process listens.
+  if (!cluster.isWorker) process.stderr.write(`finops API listening on ${running.url} (docs: ${running.url}/docs)\n`);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals | 'disconnect') => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`${cluster.isWorker ? `API process ${process.pid}: ` : ''}received ${signal}, shutting down\n`);
+      // Alone, a second signal falls back to the default (stop now). In a cluster, Ctrl-C reaches every process
+      // and the primary forwards it too: the duplicate must not cut the graceful stop short.
+      if (!cluster.isWorker) {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+      running.close().then(done, (err: unknown) => {
+        process.stderr.write(`error during shutdown: ${String(err)}\n`);
+        done();
+      });
+    };
+    const done = () => {
+      // The IPC channel to the primary would keep a worker alive after its server closed.
+      if (cluster.isWorker && process.connected) process.disconnect();
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    // A primary that died (killed outright) leaves its workers without a supervisor: they stop too.
+    if (cluster.isWorker) process.on('disconnect', () => stop('disconnect'));
+  });
 }
