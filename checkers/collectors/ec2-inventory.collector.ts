@@ -44,6 +44,12 @@ export interface CollectInventoryInput {
   /** Regions collected at once. EC2 throttles per account and region, so kinds of one region run in turn. */
   regionConcurrency?: number;
   requestTimeoutMs?: number;
+  /**
+   * Stops the collection: the EC2 request in flight is aborted, no further region, kind or page is fetched, and
+   * collectInventory throws the signal's reason instead of returning a partial result (which would be written as a
+   * snapshot missing the resources not fetched yet).
+   */
+  signal?: AbortSignal;
 }
 
 export interface InventoryCollectionError {
@@ -112,10 +118,13 @@ interface Page {
   metadata: ResponseMetadata;
 }
 
+/** What each call sends besides its input: the paginators hand these on to `client.send`. */
+type SendOptions = { abortSignal?: AbortSignal };
+
 /** Every call the collector makes, one function per kind; pages come from the SDK's own paginators. */
-const FETCHERS: { [K in InventoryKind]: (client: EC2Client, pageSize: number | undefined) => AsyncIterable<Page> } = {
-  'ec2-instances': async function* (client, pageSize) {
-    for await (const page of paginateDescribeInstances({ client, pageSize }, {})) {
+const FETCHERS: { [K in InventoryKind]: (client: EC2Client, pageSize: number | undefined, send: SendOptions) => AsyncIterable<Page> } = {
+  'ec2-instances': async function* (client, pageSize, send) {
+    for await (const page of paginateDescribeInstances({ client, pageSize }, {}, send)) {
       const items = (page.Reservations ?? []).flatMap((reservation) =>
         (reservation.Instances ?? []).map((instance) => ({
           ...instance,
@@ -127,30 +136,30 @@ const FETCHERS: { [K in InventoryKind]: (client: EC2Client, pageSize: number | u
       yield { items, metadata: page.$metadata };
     }
   },
-  'ebs-volumes': async function* (client, pageSize) {
-    for await (const page of paginateDescribeVolumes({ client, pageSize }, {})) {
+  'ebs-volumes': async function* (client, pageSize, send) {
+    for await (const page of paginateDescribeVolumes({ client, pageSize }, {}, send)) {
       yield { items: page.Volumes ?? [], metadata: page.$metadata };
     }
   },
   // DescribeAddresses has no pagination: one call returns every address of the region.
-  'elastic-ips': async function* (client) {
-    const out = await client.send(new DescribeAddressesCommand({}));
+  'elastic-ips': async function* (client, _pageSize, send) {
+    const out = await client.send(new DescribeAddressesCommand({}), send);
     yield { items: out.Addresses ?? [], metadata: out.$metadata };
   },
-  'ebs-snapshots': async function* (client, pageSize) {
+  'ebs-snapshots': async function* (client, pageSize, send) {
     // Without OwnerIds the API also lists every public snapshot in the region.
-    for await (const page of paginateDescribeSnapshots({ client, pageSize }, { OwnerIds: ['self'] })) {
+    for await (const page of paginateDescribeSnapshots({ client, pageSize }, { OwnerIds: ['self'] }, send)) {
       yield { items: page.Snapshots ?? [], metadata: page.$metadata };
     }
   },
-  'ec2-images': async function* (client, pageSize) {
+  'ec2-images': async function* (client, pageSize, send) {
     // Disabled AMIs still keep their snapshots (and their cost), so they belong in the inventory.
-    for await (const page of paginateDescribeImages({ client, pageSize }, { Owners: ['self'], IncludeDisabled: true })) {
+    for await (const page of paginateDescribeImages({ client, pageSize }, { Owners: ['self'], IncludeDisabled: true }, send)) {
       yield { items: page.Images ?? [], metadata: page.$metadata };
     }
   },
-  'nat-gateways': async function* (client, pageSize) {
-    for await (const page of paginateDescribeNatGateways({ client, pageSize }, {})) {
+  'nat-gateways': async function* (client, pageSize, send) {
+    for await (const page of paginateDescribeNatGateways({ client, pageSize }, {}, send)) {
       yield { items: page.NatGateways ?? [], metadata: page.$metadata };
     }
   },
@@ -158,6 +167,9 @@ const FETCHERS: { [K in InventoryKind]: (client: EC2Client, pageSize: number | u
 
 export async function collectInventory(input: CollectInventoryInput): Promise<InventoryCollectionResult> {
   const settings = validateInput(input);
+  const { signal } = input;
+  signal?.throwIfAborted();
+  const send: SendOptions = signal ? { abortSignal: signal } : {};
   const { tenantId, accountId, regions, kinds, clock } = settings;
   const startedAt = clock();
   const stats: InventoryCollectionStats = { perKindCounts: {}, calls: 0, retries: 0, durationMs: 0 };
@@ -179,11 +191,13 @@ export async function collectInventory(input: CollectInventoryInput): Promise<In
   } catch (err) {
     credentialError = describeError(err);
   }
+  signal?.throwIfAborted();
 
   if (credentialError) {
     for (const region of regions) for (const kind of kinds) errors.push({ region, kind, error: credentialError });
   } else {
     await forEachLimited(regions, settings.regionConcurrency, async (region) => {
+      signal?.throwIfAborted();
       const client = new EC2Client({
         region,
         credentials,
@@ -195,15 +209,19 @@ export async function collectInventory(input: CollectInventoryInput): Promise<In
       try {
         const collected: Partial<Record<InventoryKind, object[]>> = {};
         for (const kind of kinds) {
+          signal?.throwIfAborted();
           const items: object[] = [];
           try {
-            for await (const page of FETCHERS[kind](client, input.pageSize?.[kind] ?? defaultPageSize(kind))) {
+            for await (const page of FETCHERS[kind](client, input.pageSize?.[kind] ?? defaultPageSize(kind), send)) {
               stats.calls += 1;
               stats.retries += Math.max(0, (page.metadata.attempts ?? 1) - 1);
               items.push(...page.items);
+              signal?.throwIfAborted();
             }
             collected[kind] = items;
           } catch (err) {
+            // A stop is not a failure of this region and kind: the whole collection ends with the signal's reason.
+            signal?.throwIfAborted();
             stats.calls += 1;
             const error = describeError(err);
             stats.retries += Math.max(0, (error.attempts ?? 1) - 1);

@@ -1,3 +1,5 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readInventorySnapshot } from '@openfinops/checkers';
@@ -22,6 +24,17 @@ import { describeStores } from '../support/store-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const TENANT = 'inv-queue';
+
+/** Every file under `dir` (temp files included) with its inode and content. */
+async function snapshotFiles(dir: string): Promise<Map<string, { ino: number; content: string }>> {
+  const out = new Map<string, { ino: number; content: string }>();
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const file = path.join(e.parentPath, e.name);
+    out.set(path.relative(dir, file), { ino: (await stat(file)).ino, content: await readFile(file, 'utf8') });
+  }
+  return out;
+}
 const ACCOUNT = '444455556666';
 
 let restoreEnv: () => void;
@@ -103,6 +116,34 @@ describeStores('inventory runs through the queue (EC2 and STS fake)', (suite) =>
     const assume = server.requests.filter((r) => r.service === 'sts');
     expect(assume.length).toBeGreaterThanOrEqual(1);
     expect(assume[0]!.accessKeyId).toBe(PLATFORM_ACCESS_KEY);
+  });
+
+  it('a run cancelled while an EC2 call is in flight aborts the call, ends cancelled and leaves the previous snapshots as they were', async () => {
+    const layout = new LakeLayout(suite.testStore.dataDir);
+    const first = await runs.trigger(TENANT, { kind: 'inventory', cloudAccountId: withRole, actor: 'test' });
+    expect(await waitFor('the first inventory run', finished(first.run.id))).toMatchObject({ status: 'succeeded' });
+    const before = await snapshotFiles(layout.inventoryTenantDir(TENANT));
+    expect([...before.keys()].some((f) => f.includes('kind=ebs-volumes'))).toBe(true);
+
+    const held = server.hold('DescribeVolumes');
+    const { run } = await runs.trigger(TENANT, { kind: 'inventory', cloudAccountId: withRole, actor: 'test' });
+    const request = await held.reached;
+    try {
+      expect(await runs.cancel(TENANT, run.id, 'test')).toMatchObject({ outcome: 'requested' });
+      const done = await waitFor('the cancelled inventory run', finished(run.id));
+      expect(done).toMatchObject({ status: 'cancelled' });
+      // The SDK call itself was aborted: the fake sees its connection close unanswered (a moment after the run ends).
+      await waitFor('the fake to see the held call dropped', async () => server.abandoned.length > 0);
+    } finally {
+      // Only lets a failing run go on; once the call was dropped there is nothing left to release.
+      held.release();
+    }
+    // The region held went no further.
+    expect(server.abandoned).toEqual(['DescribeVolumes']);
+    const later = server.requests.slice(server.requests.indexOf(request) + 1).filter((r) => r.service === 'ec2' && r.region === request.region);
+    expect(later).toEqual([]);
+    // Same files, same inodes: nothing was rewritten (a rewrite is an atomic rename, a new inode), no temp file left.
+    expect(await snapshotFiles(layout.inventoryTenantDir(TENANT))).toEqual(before);
   });
 
   it('an account without a role fails at once with a message saying what to set', async () => {

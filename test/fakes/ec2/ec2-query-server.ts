@@ -126,6 +126,9 @@ export class Ec2QueryServer {
   /** Regions where every EC2 call answers 500 InternalError. */
   readonly failingRegions = new Set<string>();
   readonly issuedSessions = new Map<string, { sessionToken: string; roleArn: string; externalId: string | undefined }>();
+  /** EC2 actions whose held call (see hold) the client gave up on: the connection closed before an answer. */
+  readonly abandoned: string[] = [];
+  private held: { action: string; reached: (request: RecordedRequest) => void; released: Promise<void> } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -156,6 +159,19 @@ export class Ec2QueryServer {
     await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
   }
 
+  /**
+   * Holds the next EC2 call of `action` without answering until `release()` or until the client closes the
+   * connection (an aborted SDK call), so a test can stop a run while that call is in flight. `reached` resolves
+   * with the held request when it arrives.
+   */
+  hold(action: string): { reached: Promise<RecordedRequest>; release: () => void } {
+    let reached!: (request: RecordedRequest) => void;
+    let release!: () => void;
+    const arrived = new Promise<RecordedRequest>((resolve) => (reached = resolve));
+    this.held = { action, reached, released: new Promise<void>((resolve) => (release = resolve)) };
+    return { reached: arrived, release };
+  }
+
   callsTo(action: string): number {
     return this.callsByAction[action] ?? 0;
   }
@@ -179,6 +195,17 @@ export class Ec2QueryServer {
     };
     this.requests.push(record);
     this.callsByAction[action] = (this.callsByAction[action] ?? 0) + 1;
+
+    const held = this.held;
+    if (held && record.service === 'ec2' && held.action === action) {
+      this.held = undefined;
+      const closed = new Promise<boolean>((resolve) => res.once('close', () => resolve(true)));
+      held.reached(record);
+      if (await Promise.race([closed, held.released.then(() => false)])) {
+        this.abandoned.push(action);
+        return;
+      }
+    }
 
     let xml: string;
     try {

@@ -128,13 +128,14 @@ export function inventoryJobHandler(dataDir: string, accounts: AccountDirectory)
           credentials: target.credentials,
           ...(target.sourceCredentials ? { sourceCredentials: target.sourceCredentials } : {}),
           ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+          signal,
         });
       } catch (err) {
         if ((err as { code?: string }).code === 'INVALID_COLLECTION_INPUT') throw new PermanentJobError(errorMessage(err), { cause: err });
         throw err;
       }
       for (const e of result.errors) log.warn(`${e.kind} in ${e.region}: ${e.error.code}: ${e.error.message}`, { ...e });
-      // The collector cannot be interrupted; a run cancelled meanwhile keeps the previous snapshots as they were.
+      // The collector stops on the signal; one that fires as it returns still keeps the previous snapshots as they were.
       throwIfAborted(signal);
       const written = await writeInventoryResult(layout, result);
       failedKinds += written.skipped.length;
