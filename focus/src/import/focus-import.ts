@@ -122,6 +122,13 @@ export interface FocusImportOptions {
    * content hash, which would read every staged byte once more for a version the connector already knows.
    */
   source?: { sourceKey: string; version: string; sourceId: string };
+  /**
+   * Stops the import between phases (after detection, source totals, conversion, validation, reconciliation, and
+   * before the swap) and interrupts the DuckDB statement running when it fires. The import then throws the signal's
+   * reason, with the lake, ImportState and staging as they were. Once the partition swap has started it is not
+   * consulted any more: the journaled swap and its ImportState records complete, so they never disagree.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -448,6 +455,8 @@ async function placeConvertedFile(conn: DuckDBConnection, file: string, provider
 }
 
 export async function importFocusFiles(options: FocusImportOptions): Promise<FocusImportResult> {
+  const { signal } = options;
+  signal?.throwIfAborted();
   const started = Date.now();
   const progress = options.onProgress ?? (() => {});
   const phasesMs: ImportPhaseTimings = { read: 0, sourceTotals: 0, convert: 0, validate: 0, reconcile: 0, rollups: 0, swap: 0 };
@@ -464,6 +473,12 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
   const workDir = path.join(stagingRoot, `import-${runId}`);
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
+  // Stops the running statement (a conversion can take minutes) instead of waiting for it to finish.
+  const interrupt = (): void => conn.interrupt();
+  signal?.addEventListener('abort', interrupt, { once: true });
+  // Whatever an interrupted statement threw (or an error explained from it), a stop is reported as the stop.
+  const stopIfAborted = (): void => signal?.throwIfAborted();
+  let swapStarted = false;
   try {
     await recoverInterruptedSwaps(stagingRoot);
     await mkdir(path.join(workDir, 'tmp'), { recursive: true });
@@ -479,6 +494,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
         if (f.kind === 'parquet') f.columns = (await describeParquetColumns(conn, f.path)).map((c) => c.column_name);
         else if (f.kind === 'json' && f.columns.length === 0) f.columns = (await describeJsonArrayColumns(conn, f)).map((c) => c.column_name);
       } catch (err) {
+        stopIfAborted();
         throw (await describeReadError(err, [f])) ?? new SourceInputError(`${f.displayName}: cannot read (${errorMessage(err).split('\n')[0]})`);
       }
     }
@@ -488,6 +504,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
     try {
       srcColumns = await createSrcView(conn, prepared);
     } catch (err) {
+      stopIfAborted();
       throw (await describeReadError(err, files)) ?? err;
     }
 
@@ -498,6 +515,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       try {
         rawSource = await querySourceId(conn, format.sourceIdSql.replace(/\bFROM src\b/, 'FROM src_head'));
       } catch (err) {
+        stopIfAborted();
         throw (await describeReadError(err, files)) ?? err;
       }
     }
@@ -506,6 +524,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
     const version = options.source?.version ?? (await sourceVersion(format, files, manifests));
     const base = { runId, format: format.id, sourceKey, source, version, files: files.map((f) => f.displayName) };
     endPhase('read');
+    stopIfAborted();
 
     if (options.state && (await options.state.isUnchanged(sourceKey, version))) {
       return { status: 'skipped', ...base, rows: 0, partitions: [], totals: [], validation: null, durationMs: Date.now() - started, rowsPerSecond: 0, phasesMs };
@@ -516,12 +535,14 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
     try {
       sourceTotals = await querySourceTotals(conn, fastDecimalCasts(format.sourceTotalsSql));
     } catch (err) {
+      stopIfAborted();
       throw await explainConversionError(conn, err, prepared);
     }
     const undated = sourceTotals.find((t) => t.billing_period === null);
     if (undated) throw new SourceInputError(`${undated.row_count} row(s) have no billing period start; cannot place them in a partition`);
     for (const t of sourceTotals) partitionValues.billingPeriod(t.billing_period as string);
     endPhase('sourceTotals');
+    stopIfAborted();
 
     progress(`Converting to FOCUS 1.2 (${format.id})`);
     const focusDir = path.join(workDir, 'focus');
@@ -534,11 +555,13 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       if (provider) await copyConvertedToFile(conn, sql, converted);
       else await copyConvertedToStaging(conn, sql, format.provider, focusDir);
     } catch (err) {
+      stopIfAborted();
       throw await explainConversionError(conn, err, prepared);
     }
     if (provider) await placeConvertedFile(conn, converted, provider, focusDir);
     const staged = await listPartitionDirs(focusDir);
     endPhase('convert');
+    stopIfAborted();
     let validation: ValidationSummary | null = null;
     let focusTotals: FocusTotalsRow[] = [];
     if (staged.length > 0) {
@@ -548,6 +571,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
         await createStagedFocusView(conn, 'focus_rows', focusDir);
         validation = await options.validate(conn, 'focus_rows');
         endPhase('validate');
+        stopIfAborted();
         if (!validation.valid && options.failOnInvalid) {
           throw new FocusValidationError(
             `Converted rows are not valid FOCUS 1.2 (${validation.errors} error(s)): ${validation.messages.slice(0, 5).join('; ')}`,
@@ -564,6 +588,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
 
     const mismatches = reconcile(sourceTotals, focusTotals);
     endPhase('reconcile');
+    stopIfAborted();
     if (mismatches.length > 0) {
       const text = mismatches
         .map((m) => `${m.billingPeriod} ${m.currency} ${m.measure}: source ${m.source}, FOCUS ${m.focus}, difference ${m.difference}`)
@@ -592,9 +617,13 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       const own = totals.filter((t) => t.billingPeriod === s.billingPeriod && t.provider === s.provider);
       partitions.push({ ...p, rows: own.reduce((n, t) => n + t.rows, 0), totals: own });
     }
+    signal?.removeEventListener('abort', interrupt);
     conn.closeSync();
     instance.closeSync();
     endPhase('rollups');
+    stopIfAborted();
+    // From here on the swap and its ImportState records run to the end whatever the signal says (see `signal`).
+    swapStarted = true;
     progress('Swapping partitions into the lake');
     await swapPartitions(stagingRoot, workDir, pairs);
     for (const partition of partitions) await options.state?.recordImported({ sourceKey, version, partition });
@@ -612,7 +641,11 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       rowsPerSecond: durationMs > 0 ? Math.round((rows * 1000) / durationMs) : rows,
       phasesMs,
     };
+  } catch (err) {
+    if (!swapStarted) stopIfAborted();
+    throw err;
   } finally {
+    signal?.removeEventListener('abort', interrupt);
     try {
       conn.closeSync();
       instance.closeSync();

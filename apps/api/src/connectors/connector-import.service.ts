@@ -231,6 +231,7 @@ export class ConnectorImportService {
       format: staged.format,
       runId,
       source: { sourceKey, version: period.version, sourceId: externalId },
+      signal: ctx.signal,
       onProgress: (m) => progress(`${period.billingPeriod}: ${m}`),
     });
     if (summary.status === 'skipped') {

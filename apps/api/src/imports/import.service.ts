@@ -20,6 +20,8 @@ export interface ImportRequest {
   runId?: string;
   /** Source identity from a cloud connector (see FocusImportOptions.source). */
   source?: { sourceKey: string; version: string; sourceId: string };
+  /** A worker run's signal: see FocusImportOptions.signal for where it takes effect. */
+  signal?: AbortSignal;
 }
 
 export type ImportSummary = FocusImportResult & { runId: string };
@@ -83,6 +85,7 @@ export class ImportService {
       threads: request.threads,
       memoryLimit: request.memoryLimit,
       source: request.source,
+      signal: request.signal,
       state: {
         isUnchanged: (sourceKey, version) => this.states.hasVersion(request.tenantId, sourceKey, version),
         recordImported: ({ sourceKey, version, partition }) =>
