@@ -23,6 +23,8 @@ export interface TestApi {
   store: Store;
   config: ApiConfig;
   dataDir: string;
+  /** PostgreSQL only: the throwaway database, for other processes to open. */
+  databaseUrl: string | undefined;
   users: UserService;
   close(): Promise<void>;
 }
@@ -52,6 +54,7 @@ export async function startTestApi(
       store: testStore.store,
       config,
       dataDir: testStore.dataDir,
+      databaseUrl: testStore.databaseUrl,
       users: new UserService(
         new UserRepository(prisma),
         new MembershipRepository(prisma),

@@ -58,6 +58,8 @@ async function serveOne(api: ApiModule, opts: ServeOptions): Promise<void> {
   try {
     running = await api.startApiServer(process.env, opts);
   } catch (err) {
+    // Let a worker that failed at boot exit (with the code main returns): its IPC channel would keep it alive.
+    disconnectFromPrimary();
     if (err instanceof api.ConfigError) throw new CliError(err.message);
     throw err;
   }
@@ -65,7 +67,7 @@ async function serveOne(api: ApiModule, opts: ServeOptions): Promise<void> {
   if (!cluster.isWorker) process.stderr.write(`finops API listening on ${running.url} (docs: ${running.url}/docs)\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals | 'disconnect') => {
+    const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
       process.stderr.write(`${cluster.isWorker ? `API process ${process.pid}: ` : ''}received ${signal}, shutting down\n`);
@@ -81,13 +83,19 @@ async function serveOne(api: ApiModule, opts: ServeOptions): Promise<void> {
       });
     };
     const done = () => {
-      // The IPC channel to the primary would keep a worker alive after its server closed.
-      if (cluster.isWorker && process.connected) process.disconnect();
+      disconnectFromPrimary();
       resolve();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    // A primary that died (killed outright) leaves its workers without a supervisor: they stop too.
-    if (cluster.isWorker) process.on('disconnect', () => stop('disconnect'));
   });
+}
+
+/**
+ * In a cluster worker the IPC channel to the primary keeps the process alive once its server has closed. The
+ * worker's own disconnect (not process.disconnect(), which node:cluster answers with exit code 0) lets the process
+ * end with the exit code main returns.
+ */
+function disconnectFromPrimary(): void {
+  if (cluster.worker?.isConnected()) cluster.worker.disconnect();
 }
