@@ -229,6 +229,26 @@ describeStores('AWS S3 connector import through ConnectorImportService', (suite)
     // The same tenant's AWS accounts share one STS external id.
     expect(created.account.connection.externalId).toBe((await accounts.get(TENANT, accountId)).connection.externalId);
   });
+
+  it('a run stopped during a period\'s FOCUS conversion ends with the stop; partition, ImportState and last result as before', async () => {
+    const stateKey = 'aws:111122223333:cur1:acme-billing/cur/hourly';
+    const states = new ImportStateRepository(suite.store.prisma);
+    const partsBefore = await partFiles(layout, '2023-11', '111122223333');
+    const stateBefore = await states.find(TENANT, stateKey, '2023-11');
+    const lastErrorBefore = (await accounts.get(TENANT, accountId)).lastError;
+    await putCur1Delivery(fake.seedClient(), { bucket: BUCKET, prefix: 'cur', exportName: 'hourly', period: '2023-11', assemblyId: 'a-nov-5', account: '111122223333', files: [{ name: 'hourly-00001.csv.gz', body: await fixtureBytes(CUR_NOV) }] });
+    const controller = new AbortController();
+    const onProgress = (message: string): void => {
+      if (message.startsWith('2023-11: Converting to FOCUS')) controller.abort();
+    };
+    const err = await imports.importAccount(TENANT, accountId, { now: NOW, signal: controller.signal, onProgress }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'AbortError' });
+    expect(await partFiles(layout, '2023-11', '111122223333')).toEqual(partsBefore);
+    expect(await states.find(TENANT, stateKey, '2023-11')).toEqual(stateBefore);
+    expect(stateBefore?.version).toMatch(/^a-nov-4:/);
+    expect((await accounts.get(TENANT, accountId)).lastError).toBe(lastErrorBefore);
+    expect(await readdir(layout.stagingDir(TENANT))).toEqual([]);
+  });
 });
 
 describe('AWS connector staging dir', () => {

@@ -164,9 +164,11 @@ export class ConnectorImportService {
         report[entry.status] += 1;
       }
     } catch (err) {
+      // A stopped run ends with the caller's own reason, whatever the interrupted call threw (nothing of the account's
+      // in it to redact), and says nothing about the account: its last import result stays what it was.
+      opts.signal?.throwIfAborted();
       const e = redactor.redactError(err);
-      // A stopped run says nothing about the account: its last import result stays what it was.
-      if (!opts.signal?.aborted) await this.accounts.recordImport(tenantId, accountId, { at: now, error: `${e.name}: ${e.message}` });
+      await this.accounts.recordImport(tenantId, accountId, { at: now, error: `${e.name}: ${e.message}` });
       throw e;
     } finally {
       await rm(runDir, { recursive: true, force: true });
