@@ -35,6 +35,29 @@ describe('SecretRedactor', () => {
     expect(r.redactError('plain top-secret-token').message).toBe(`plain ${REDACTED}`);
   });
 
+  it('redacts errors whose message is read-only (an aborted signal\'s DOMException) and frozen ones by copy', () => {
+    const r = new SecretRedactor(['top-secret-token']);
+    const controller = new AbortController();
+    controller.abort();
+    const aborted = controller.signal.reason as DOMException;
+    const withSecret = new DOMException('stopped while sending top-secret-token', 'AbortError');
+    expect(() => r.redactError(aborted)).not.toThrow();
+    const redacted = r.redactError(withSecret);
+    expect(redacted).toBe(withSecret);
+    expect(redacted.name).toBe('AbortError');
+    expect(redacted.message).toBe(`stopped while sending ${REDACTED}`);
+    expect(String(redacted.stack ?? '')).not.toContain('top-secret-token');
+
+    const frozen = Object.freeze(Object.assign(new Error('frozen top-secret-token'), { code: 'E_FROZEN' }));
+    const copy = r.redactError(frozen);
+    expect(copy).not.toBe(frozen);
+    expect(copy.message).toBe(`frozen ${REDACTED}`);
+    expect((copy as Error & { code?: string }).code).toBe('E_FROZEN');
+    const outer = r.redactError(new Error('outer top-secret-token', { cause: Object.freeze(new Error('inner top-secret-token')) }));
+    expect(outer.message).toBe(`outer ${REDACTED}`);
+    expect((outer.cause as Error).message).toBe(`inner ${REDACTED}`);
+  });
+
   it('redacts nested log fields', () => {
     const r = new SecretRedactor(['top-secret-token']);
     expect(r.redactValue({ a: ['x top-secret-token'], n: 3, e: new Error('top-secret-token') })).toEqual({ a: [`x ${REDACTED}`], n: 3, e: REDACTED });

@@ -67,13 +67,44 @@ export class SecretRedactor {
   redactError(err: unknown): Error {
     if (!(err instanceof Error)) return new Error(this.redact(String(err)));
     const seen = new Set<unknown>();
+    let parent: Error | undefined;
     let current: unknown = err;
     while (current instanceof Error && !seen.has(current)) {
       seen.add(current);
-      current.message = this.redact(current.message);
-      if (current.stack) current.stack = this.redact(current.stack);
+      const changed = rewrite(current, 'message', this.redact(current.message)) && (!current.stack || rewrite(current, 'stack', this.redact(current.stack)));
+      if (!changed) {
+        // A frozen error is replaced by a redacted copy (which drops its own causes rather than leak them).
+        if (!parent) return this.copyOf(current);
+        Object.defineProperty(parent, 'cause', { value: this.copyOf(current), writable: true, configurable: true, enumerable: false });
+        break;
+      }
+      parent = current;
       current = current.cause;
     }
     return err;
   }
+
+  /** For an error that cannot be changed: a plain Error with its redacted text, name and code. */
+  private copyOf(err: Error): Error {
+    const copy = new Error(this.redact(err.message));
+    copy.name = err.name;
+    copy.stack = err.stack === undefined ? undefined : this.redact(err.stack);
+    const code = (err as { code?: unknown }).code;
+    if (code !== undefined) Object.defineProperty(copy, 'code', { value: code, enumerable: true });
+    return copy;
+  }
+}
+
+/**
+ * Sets an error's text even where it is a read-only accessor (DOMException's `message`, e.g. an AbortSignal's
+ * reason) by defining an own property over it; false when the error is frozen or sealed against that.
+ */
+function rewrite(err: Error, key: 'message' | 'stack', value: string): boolean {
+  if (err[key] === value) return true;
+  try {
+    Object.defineProperty(err, key, { value, writable: true, configurable: true, enumerable: false });
+  } catch {
+    return false;
+  }
+  return err[key] === value;
 }
