@@ -1,5 +1,5 @@
 /**
- * `npm run bench:api -- [--rows N] [--findings N] [--duration S] [--connections N] [--store pglite|postgres] [--no-cache] [--keep] [--reuse DIR]`
+ * `npm run bench:api -- [--rows N] [--findings N] [--duration S] [--connections N] [--store pglite|postgres] [--no-cache] [--keep] [--reuse DIR] [--processes N]`
  *
  * Seeds a tenant (default 10,000,000 FOCUS rows + rollups and 50,000 findings, see generate-lake.ts) in a temp data
  * dir, starts the real API as a child process (`finops serve`, as operators run it), logs in and drives it with
@@ -9,7 +9,8 @@
  *   3. GET /tenants/bench                                  (baseline: authentication and tenant guards only)
  * and prints p50/p95/p99 latency and req/s. `--store postgres` uses a throwaway database on FINOPS_TEST_PG_URL.
  * `--keep` leaves the data dir (and the PostgreSQL database) in place and prints it; `--reuse DIR` drives a kept
- * seed again without regenerating it (seeding 10 M rows takes minutes).
+ * seed again without regenerating it (seeding 10 M rows takes minutes). `--processes N` serves with
+ * FINOPS_API_PROCESSES=N (node:cluster, PostgreSQL only).
  * Not a test: run on demand; figures go to bench/api/README.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -44,6 +45,7 @@ const { values: args } = parseArgs({
     'no-cache': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'string' },
+    processes: { type: 'string', default: '1' },
   },
 });
 
@@ -79,6 +81,19 @@ async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<vo
       await c.end();
     },
   };
+}
+
+/** Resolves once `finops serve` says it listens: with several processes, only when every one of them does. */
+function announced(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      process.stderr.write(d);
+      seen += d.toString();
+      if (/listening on /.test(seen)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`API exited with ${code}`)));
+  });
 }
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
@@ -154,6 +169,9 @@ async function main(): Promise<void> {
   const dataDir = args.reuse ?? (await mkdtemp(path.join(os.tmpdir(), 'finops-bench-api-')));
   const pgDb = reuse ? (reuse.databaseUrl ? { url: reuse.databaseUrl, drop: async () => undefined } : undefined) : storeKind === 'postgres' ? await createPgDatabase() : undefined;
   const keep = args.keep || reuse !== undefined;
+  const processes = Number(args.processes);
+  if (!Number.isInteger(processes) || processes < 1) throw new Error(`--processes expects a whole number ≥ 1, got ${args.processes}`);
+  if (processes > 1 && storeKind !== 'postgres') throw new Error('--processes > 1 needs the postgres store (the embedded PGlite store is single-process)');
   const layout = new LakeLayout(dataDir);
   let child: ChildProcess | undefined;
   let store: Store | undefined;
@@ -198,9 +216,11 @@ async function main(): Promise<void> {
         FINOPS_COST_CACHE: args['no-cache'] ? '0' : '500',
         // --no-cache measures the work behind the answer caches; the guards' access cache stays at its default.
         FINOPS_FINDINGS_CACHE_MS: args['no-cache'] ? '0' : '2000',
+        FINOPS_API_PROCESSES: String(processes),
       },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'inherit', 'pipe'],
     });
+    await announced(child);
     await waitForHealth(url, child);
     const login = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
     const { accessToken } = (await login.json()) as { accessToken: string };
@@ -219,7 +239,7 @@ async function main(): Promise<void> {
     ];
     const cpu = os.cpus();
     process.stdout.write(
-      `\nAPI benchmark: ${rows.toLocaleString('en-US')} FOCUS rows, ${findings.toLocaleString('en-US')} findings, store ${storeKind}, ` +
+      `\nAPI benchmark: ${rows.toLocaleString('en-US')} FOCUS rows, ${findings.toLocaleString('en-US')} findings, store ${storeKind}, ${processes} API process${processes > 1 ? 'es' : ''}, ` +
         `cost and findings caches ${args['no-cache'] ? 'off' : 'on'}, ${args.connections} connections × ${args.duration} s; ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
     );
     process.stdout.write('| endpoint | p50 ms | p95 ms | p99 ms | req/s | requests | non-2xx | errors | target p95 |\n|---|---|---|---|---|---|---|---|---|\n');
