@@ -4,6 +4,7 @@ import { ImportService, openStore, storeOptionsFromEnv, type ImportSummary } fro
 import { knownFormatIds } from '@openfinops/focus';
 import { LakeLayout, parseTenantId, resolveDataDir } from '@openfinops/tenants';
 import { CliError, Progress, printJson, printTable } from '../cli-output.ts';
+import { withInterrupt } from '../interrupt.ts';
 
 interface ImportOptions {
   /** Required; checked in the action because `import run` shares the flag (commander hands it to this command). */
@@ -87,15 +88,18 @@ async function runConnectorImports(opts: ImportRunOptions): Promise<void> {
       ? [opts.account]
       : (await new CloudAccountService(store, secrets, registry).list(tenantId)).filter((a) => a.status === 'active').map((a) => a.id);
     if (accounts.length === 0) throw new CliError(`Tenant ${tenantId} has no active cloud account: add one with \`finops account add\``);
-    for (const accountId of accounts) {
-      try {
-        reports.push(await service.importAccount(tenantId, accountId, { onProgress: (m) => progress.update(`${accountId}: ${m}`) }));
-      } catch (err) {
-        // Other accounts still run; the partial report of a failed account is printed with the others.
-        if (err instanceof ConnectorImportError) reports.push(err.report);
-        failures.push(`${accountId}: ${err instanceof Error ? err.message : String(err)}`);
+    await withInterrupt('import run', async (signal) => {
+      for (const accountId of accounts) {
+        try {
+          reports.push(await service.importAccount(tenantId, accountId, { onProgress: (m) => progress.update(`${accountId}: ${m}`), signal }));
+        } catch (err) {
+          if (signal.aborted) throw err;
+          // Other accounts still run; the partial report of a failed account is printed with the others.
+          if (err instanceof ConnectorImportError) reports.push(err.report);
+          failures.push(`${accountId}: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
-    }
+    });
   } finally {
     progress.done();
     await store.close();
@@ -145,15 +149,18 @@ export function addImportCommand(program: Command): void {
       try {
         await store.assertMigrated();
         const service = new ImportService(store, new LakeLayout(resolveDataDir()));
-        summary = await service.import({
-          tenantId,
-          inputs: paths,
-          format: opts.format,
-          strictValidation: Boolean(opts.strict),
-          onProgress: (m) => progress.update(m),
-          threads,
-          memoryLimit,
-        });
+        summary = await withInterrupt('import', (signal) =>
+          service.import({
+            tenantId,
+            inputs: paths,
+            format: opts.format,
+            strictValidation: Boolean(opts.strict),
+            onProgress: (m) => progress.update(m),
+            threads,
+            memoryLimit,
+            signal,
+          }),
+        );
       } finally {
         progress.done();
         await store.close();
