@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { LakeLayout, parseTenantId } from '@openfinops/tenants';
+import { localChange } from '../common/cache-changes.ts';
 import type { MemberRole, Tenant } from '../generated/prisma/client.ts';
 import { TenantNotFoundError } from '../tenants/tenant.errors.ts';
 import type { TenantRepository } from '../tenants/tenant.repository.ts';
@@ -69,6 +70,7 @@ export class AdminService {
       this.lake.stagingDir(id),
     ];
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    localChange('lake');
     await this.audit.append({ tenantId: null, actor, action: 'tenant.delete', target: `tenant:${id}`, details: { removedDirectories: dirs } });
     return { tenantId: id, removedDirectories: dirs };
   }

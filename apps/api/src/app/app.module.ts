@@ -98,7 +98,7 @@ function providers(options: ApiModuleOptions) {
       inject: [FindingQueryRepository, AuditLogRepository],
     },
     { provide: FindingsExportService, useFactory: (query: FindingQueryRepository) => new FindingsExportService(query), inject: [FindingQueryRepository] },
-    { provide: CostLakeRepository, useFactory: () => new CostLakeRepository(layout) },
+    { provide: CostLakeRepository, useFactory: () => new CostLakeRepository(layout, { versionCacheMs: config.lakeVersionCacheMs }) },
     { provide: CostService, useFactory: (lake: CostLakeRepository) => new CostService(lake, { cacheEntries: config.costCacheEntries }), inject: [CostLakeRepository] },
     { provide: SavingsService, useFactory: () => new SavingsService(new SavingsRepository(prisma())) },
     {

@@ -1,11 +1,14 @@
 import { ChangeCounter } from './ttl-cache.ts';
 
-/** What a committed write can make stale: guard answers (users, memberships, tenants, API keys) or findings pages. */
-export type ChangeKind = 'access' | 'findings';
+/**
+ * What a committed write can make stale: guard answers (users, memberships, tenants, API keys), findings pages, or
+ * the FOCUS lake's version that cost answers are cached under (an import's partition swap, a tenant's deletion).
+ */
+export type ChangeKind = 'access' | 'findings' | 'lake';
 
-export const CHANGE_KINDS: readonly ChangeKind[] = ['access', 'findings'];
+export const CHANGE_KINDS: readonly ChangeKind[] = ['access', 'findings', 'lake'];
 
-const counters: Record<ChangeKind, ChangeCounter> = { access: new ChangeCounter(), findings: new ChangeCounter() };
+const counters: Record<ChangeKind, ChangeCounter> = { access: new ChangeCounter(), findings: new ChangeCounter(), lake: new ChangeCounter() };
 
 /** Tells other processes about a change made here (the PostgreSQL store's NOTIFY). */
 export type ChangePublisher = (kind: ChangeKind) => void;

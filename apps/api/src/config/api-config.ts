@@ -89,6 +89,8 @@ const envSchema = z.object({
   FINOPS_ACCESS_CACHE_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
   // Same bound for findings pages: another process's finding changes show at most this late (see findings-cache.ts).
   FINOPS_FINDINGS_CACHE_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
+  // Same bound for the cost answers' lake version: files changed without an import (by hand) show at most this late.
+  FINOPS_LAKE_VERSION_CACHE_MS: z.coerce.number().int().min(0).max(30_000).default(1_000),
   FINOPS_API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   FINOPS_AWS_PRINCIPAL_ARN: optionalString.pipe(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'must be an AWS IAM ARN (arn:aws:iam::<account>:role/<name>)').optional()),
 });
@@ -119,6 +121,7 @@ export interface ApiConfig {
   accessCacheMs: number;
   /** How long a findings list page is reused; finding changes made through this process apply at once. */
   findingsCacheMs: number;
+  lakeVersionCacheMs: number;
   /** `finops serve` processes sharing the port (node:cluster); more than one needs PostgreSQL. */
   apiProcesses: number;
   /** The IAM principal the platform runs as, printed in the AWS trust policy tenants paste (unset: a placeholder). */
@@ -218,6 +221,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env, options: Loa
     costCacheEntries: e.FINOPS_COST_CACHE,
     accessCacheMs: e.FINOPS_ACCESS_CACHE_MS,
     findingsCacheMs: e.FINOPS_FINDINGS_CACHE_MS,
+    lakeVersionCacheMs: e.FINOPS_LAKE_VERSION_CACHE_MS,
     apiProcesses: e.FINOPS_API_PROCESSES,
     awsPrincipalArn: e.FINOPS_AWS_PRINCIPAL_ARN,
     secretKeys,

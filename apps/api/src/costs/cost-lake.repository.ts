@@ -5,6 +5,8 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import type { CostDimension, CostGroupKey } from '@openfinops/contracts';
 import { acquireTenantLock, canonicalDecimal, recoverInterruptedSwaps } from '@openfinops/focus';
 import { type LakeLayout, parseTenantId, type TenantId } from '@openfinops/tenants';
+import { changeCounter, localChange } from '../common/cache-changes.ts';
+import { TtlCache } from '../common/ttl-cache.ts';
 
 /** Row filters of a cost query; every value is bound as a parameter, never spliced into SQL. */
 export interface CostFilter {
@@ -298,6 +300,12 @@ interface TenantEngine {
 export interface CostLakeRepositoryOptions {
   /** DuckDB instances kept open (one per tenant, least recently used closed first). */
   maxTenants?: number;
+  /**
+   * How long a lake version is trusted without walking the files again (0: walk on every call). Imports and tenant
+   * deletions drop it at once, in this process and, on PostgreSQL, in the others (NOTIFY); the TTL bounds how late
+   * a change nobody announces (files moved by hand) is seen.
+   */
+  versionCacheMs?: number;
   /** Threads of each tenant's DuckDB instance. */
   threads?: number;
 }
@@ -311,6 +319,7 @@ export class CostLakeRepository {
   private readonly engines = new Map<TenantId, TenantEngine>();
   private readonly maxTenants: number;
   private readonly threads: number;
+  private readonly versions: TtlCache;
 
   constructor(
     private readonly layout: LakeLayout,
@@ -318,14 +327,19 @@ export class CostLakeRepository {
   ) {
     this.maxTenants = options.maxTenants ?? 16;
     this.threads = options.threads ?? 2;
+    this.versions = new TtlCache(options.versionCacheMs ?? 1_000, changeCounter('lake'));
   }
 
   /**
    * A fingerprint of the dataset's files (path, inode, size, mtime) that answers `source` queries. An import swaps
    * whole partition directories of both datasets, so any change to the data changes it; callers cache answers under it.
    */
-  async lakeVersion(tenantId: string, source: CostSource): Promise<string> {
+  lakeVersion(tenantId: string, source: CostSource): Promise<string> {
     const id = parseTenantId(tenantId);
+    return this.versions.get(`${id}\0${source}`, () => Promise.resolve(this.walkVersion(id, source)));
+  }
+
+  private walkVersion(id: TenantId, source: CostSource): string {
     const hash = createHash('sha256').update(source);
     const dir = source === 'rollups' ? this.layout.rollupsTenantDir(id) : this.layout.focusTenantDir(id);
     for (const f of listParquet(dir)) hash.update(`\0${f.rel}\0${f.ino}\0${f.size}\0${f.mtimeNs}`);
@@ -338,7 +352,7 @@ export class CostLakeRepository {
     const release = await acquireTenantLock(stagingRoot, 0).catch(() => null);
     if (!release) return;
     try {
-      await recoverInterruptedSwaps(stagingRoot);
+      if ((await recoverInterruptedSwaps(stagingRoot)) > 0) localChange('lake');
     } finally {
       await release();
     }

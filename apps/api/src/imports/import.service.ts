@@ -1,6 +1,7 @@
 import { type FocusImportResult, type ImportedPartition, importFocusFiles, type ValidationSummary, validateFocus } from '@openfinops/focus';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LakeLayout } from '@openfinops/tenants';
+import { localChange } from '../common/cache-changes.ts';
 import { newRunId } from '../store/run-id.ts';
 import type { Store } from '../store/store.ts';
 import { TenantRepository } from '../tenants/tenant.repository.ts';
@@ -73,7 +74,19 @@ export class ImportService {
     await this.tenants.require(request.tenantId);
     const runId = request.runId ?? newRunId();
     const strict = request.strictValidation ?? false;
-    const result = await importFocusFiles({
+    // Any import that got past detection may have swapped partitions (even one that failed after its swap began).
+    let lakeMayHaveChanged = true;
+    try {
+      const result = await this.run(request, runId, strict);
+      lakeMayHaveChanged = result.status !== 'skipped';
+      return { ...result, runId };
+    } finally {
+      if (lakeMayHaveChanged) localChange('lake');
+    }
+  }
+
+  private run(request: ImportRequest, runId: string, strict: boolean) {
+    return importFocusFiles({
       tenantId: request.tenantId,
       inputs: request.inputs,
       layout: this.layout,
@@ -92,6 +105,5 @@ export class ImportService {
           this.states.upsert(stateRecord(request.tenantId, runId, sourceKey, version, partition)),
       },
     });
-    return { ...result, runId };
   }
 }

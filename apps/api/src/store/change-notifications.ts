@@ -131,7 +131,7 @@ export class ChangeListener {
     this.failedAttempts++;
     this.options.logger.warn(
       { err: err instanceof Error ? err.message : String(err), attempt: this.failedAttempts, retryInMs: delayMs },
-      "cache invalidation listener is down: other processes' changes show within FINOPS_ACCESS_CACHE_MS / FINOPS_FINDINGS_CACHE_MS until it reconnects",
+      "cache invalidation listener is down: other processes' changes show within FINOPS_ACCESS_CACHE_MS / FINOPS_FINDINGS_CACHE_MS / FINOPS_LAKE_VERSION_CACHE_MS until it reconnects",
     );
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
