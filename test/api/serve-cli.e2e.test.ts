@@ -113,8 +113,12 @@ describe('finops serve / user / apikey (separate processes)', () => {
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { req?: { id?: string; url?: string }; tenantId?: string; res?: { statusCode?: number } })
       .find((l) => l.req?.id === 'trace-me-123');
-    expect(line).toMatchObject({ tenantId: 'cli-corp', req: { url: '/tenants/cli-corp/runs' }, res: { statusCode: 200 } });
+    expect(line).toMatchObject({ tenantId: 'cli-corp', req: { method: 'GET', url: '/tenants/cli-corp/runs' }, res: { statusCode: 200 } });
+    // Request fields are an allow-list: no headers at all, so no Authorization or Cookie.
+    expect(Object.keys(line!.req!).sort()).toEqual(['id', 'method', 'remoteAddress', 'url', 'userAgent']);
+    expect(Object.keys(line!.res!)).toEqual(['statusCode']);
     expect(logs).not.toContain(apiKey);
+    expect(logs).not.toContain(accessToken);
 
     const exited = new Promise<number | null>((resolve) => server!.on('exit', (code) => resolve(code)));
     server.kill('SIGTERM');

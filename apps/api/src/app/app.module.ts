@@ -21,6 +21,7 @@ import { RefreshTokenRepository } from '../auth/refresh-token.repository.ts';
 import { RolesGuard } from '../auth/roles.guard.ts';
 import { MEMBERSHIP_REPOSITORY, TENANT_REPOSITORY, TenantAccessGuard } from '../auth/tenant-access.guard.ts';
 import { HttpExceptionFilter } from '../common/http-exception.filter.ts';
+import { requestLogFields, responseLogFields } from '../common/log-serializers.ts';
 import { API_CONFIG, AUTHENTICATOR, STORE } from '../common/injection-tokens.ts';
 import type { ApiConfig } from '../config/api-config.ts';
 import { HealthController, STORE_HEALTH } from '../health/health.controller.ts';
@@ -205,7 +206,9 @@ export class ApiModule {
               const tenantId = (req as LoggedRequest).tenantIdForLog;
               return tenantId ? { tenantId } : {};
             },
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
+            // An allow-list rather than redaction: credentials (Authorization, cookies, Set-Cookie) never reach a log
+            // line because no header but the user agent is kept, and the per-request redaction pass is saved.
+            serializers: { req: requestLogFields, res: responseLogFields },
           },
           assignResponse: true,
         }),
