@@ -22,6 +22,7 @@ import { RolesGuard } from '../auth/roles.guard.ts';
 import { MEMBERSHIP_REPOSITORY, TENANT_REPOSITORY, TenantAccessGuard } from '../auth/tenant-access.guard.ts';
 import { HttpExceptionFilter } from '../common/http-exception.filter.ts';
 import { requestLogFields, responseLogFields } from '../common/log-serializers.ts';
+import { SlidingWindowThrottlerStorage } from '../common/rate-limit-storage.ts';
 import { API_CONFIG, AUTHENTICATOR, STORE } from '../common/injection-tokens.ts';
 import type { ApiConfig } from '../config/api-config.ts';
 import { HealthController, STORE_HEALTH } from '../health/health.controller.ts';
@@ -191,6 +192,9 @@ export class ApiModule {
             },
           ],
           getTracker: (req) => rateLimitKey((req as LoggedRequest).principal, (req as LoggedRequest).ip),
+          // A budget per caller and route, as the library's default key, without its per-request SHA-256.
+          generateKey: (context, tracker, name) => `${name}\u0000${context.getClass().name}.${context.getHandler().name}\u0000${tracker}`,
+          storage: new SlidingWindowThrottlerStorage(),
         }),
         LoggerModule.forRoot({
           pinoHttp: {

@@ -3,6 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { LakeLayout } from '@openfinops/tenants';
 import { Public } from '../auth/access.decorators.ts';
@@ -13,6 +14,8 @@ import type { StoreHealthRepository } from './store-health.repository.ts';
 export const STORE_HEALTH = Symbol('StoreHealthRepository');
 
 @ApiTags('health')
+// Probes are never rate limited: a 429 on readiness would take a healthy process out of service.
+@SkipThrottle({ default: true, login: true })
 @Controller('health')
 export class HealthController {
   private readonly lakeRoot: string;
