@@ -231,6 +231,10 @@ describeApi(
       expect(await statuses(key, 6)).toEqual([200, 200, 200, 200, 200, 429]);
       const limited = await call(ctx.api, 'GET', '/tenants/thr-a/savings', { token: key });
       expect(limited.body.error.code).toBe('RATE_LIMITED');
+      // Health probes are never limited (a 429 on readiness would take a healthy process out of service).
+      const probes: number[] = [];
+      for (let i = 0; i < 8; i++) probes.push((await call(ctx.api, 'GET', '/health/live')).status);
+      expect(probes).toEqual(Array(8).fill(200));
     });
   },
   { env: { FINOPS_BODY_LIMIT: '2kb', FINOPS_RATE_LIMIT: '5' }, kinds: ['pglite'] },
