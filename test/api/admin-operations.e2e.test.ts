@@ -108,6 +108,35 @@ describeApi('admin API: checker catalog and tenant settings, cloud accounts, sch
     expect((twoBad.body.error.details as Array<{ field: string }>).map((d) => d.field).sort()).toEqual(['options.bucket', 'options.regions.0']);
   });
 
+  it("lets the tenant's owners and admins manage its accounts, schedules and members; only owners touch owners", async () => {
+    await createUser(ctx.api, 'tadmin@ops.example', { tenantId: 'ops-a', role: 'admin' });
+    await createUser(ctx.api, 'tanalyst@ops.example', { tenantId: 'ops-a', role: 'analyst' });
+    const tenantAdmin = (await login(ctx.api, 'tadmin@ops.example')).accessToken;
+    const analyst = (await login(ctx.api, 'tanalyst@ops.example')).accessToken;
+    const account = await call(ctx.api, 'POST', '/admin/tenants/ops-a/accounts', {
+      token: member,
+      body: { provider: 'aws', name: 'Owner-made', options: { ...AWS_OPTIONS, accountId: '222233334444' } },
+    });
+    expect(account.status).toBe(201);
+    expect((await call(ctx.api, 'POST', `/admin/tenants/ops-a/accounts/${account.body.account.id}/disable`, { token: tenantAdmin })).status).toBe(200);
+    const schedule = await call(ctx.api, 'POST', '/admin/tenants/ops-a/schedules', { token: tenantAdmin, body: { kind: 'check', cron: '0 6 * * *' } });
+    expect(schedule.status).toBe(201);
+    expect((await call(ctx.api, 'DELETE', `/admin/tenants/ops-a/schedules/${schedule.body.id}`, { token: member })).status).toBe(204);
+    // An analyst manages none of it; runs and tenant lifecycle stay with platform admins.
+    expect((await call(ctx.api, 'POST', '/admin/tenants/ops-a/schedules', { token: analyst, body: { kind: 'check', cron: '0 6 * * *' } })).status).toBe(403);
+    expect((await call(ctx.api, 'POST', '/admin/tenants/ops-a/runs', { token: member, body: { kind: 'check' } })).status).toBe(403);
+    expect((await call(ctx.api, 'DELETE', '/admin/tenants/ops-a', { token: member })).status).toBe(403);
+
+    const added = await call(ctx.api, 'POST', '/admin/tenants/ops-a/members', { token: tenantAdmin, body: { email: 'newviewer@ops.example', role: 'viewer' } });
+    expect(added.status).toBe(201);
+    const promote = await call(ctx.api, 'POST', '/admin/tenants/ops-a/members', { token: tenantAdmin, body: { email: 'newviewer@ops.example', role: 'owner' } });
+    expect([promote.status, promote.body.error.code]).toEqual([403, 'OWNER_CHANGE_FORBIDDEN']);
+    const ownerId = (await ctx.api.store.prisma.user.findUniqueOrThrow({ where: { email: 'member@ops.example' } })).id;
+    expect((await call(ctx.api, 'DELETE', `/admin/tenants/ops-a/members/${ownerId}`, { token: tenantAdmin })).status).toBe(403);
+    expect((await call(ctx.api, 'POST', '/admin/tenants/ops-a/members', { token: member, body: { email: 'newviewer@ops.example', role: 'owner' } })).status).toBe(201);
+    expect((await call(ctx.api, 'DELETE', `/admin/tenants/ops-a/members/${added.body.userId}`, { token: member })).status).toBe(204);
+  });
+
   it('triggers, lists, shows (with logs), cancels and retries runs; schedules are created, changed and removed', async () => {
     const triggered = await call(ctx.api, 'POST', '/admin/tenants/ops-a/runs', { token: admin, body: { kind: 'check' } });
     expect(triggered.status).toBe(201);

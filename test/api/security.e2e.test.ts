@@ -12,7 +12,9 @@ import { call, createApiKey, createTenant, createUser, describeApi, login, rawGe
 const B_SECRET = 'Bravo Confidential Holdings';
 const B_MARKERS = /b-tenant|Bravo Confidential|bob@b\.example|fpbravo0001|vol-bravo/;
 
-const tenantRoutes = (routes: RouteAccess[]) => routes.filter((r) => r.path.startsWith('/tenants/:tenantId'));
+// Tenant routes, and the admin routes a tenant's own owners and admins may use (accounts, schedules, members).
+const tenantRoutes = (routes: RouteAccess[]) =>
+  routes.filter((r) => r.path.startsWith('/tenants/:tenantId') || (r.path.startsWith('/admin/tenants/:tenantId/') && r.access?.kind === 'roles'));
 
 /** Fills a route's parameters: the tenant, then B's real objects where the route names one. */
 function fill(path: string, tenantId: string, ids: Record<string, string>): string {
@@ -83,6 +85,10 @@ describeApi('security over every route', (ctx) => {
         'GET /tenants/:tenantId/costs/summary',
         'GET /tenants/:tenantId/costs/trend',
         'GET /tenants/:tenantId/savings',
+        'POST /admin/tenants/:tenantId/accounts',
+        'POST /admin/tenants/:tenantId/schedules',
+        'POST /admin/tenants/:tenantId/members',
+        'DELETE /admin/tenants/:tenantId/members/:userId',
       ]),
     );
     expect(routes.every((r) => r.access?.kind === 'roles')).toBe(true);

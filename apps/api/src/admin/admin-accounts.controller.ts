@@ -4,7 +4,7 @@ import { safeText } from '@openfinops/contracts';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { CloudAccountService } from '../accounts/cloud-account.service.ts';
-import { PlatformAdmin } from '../auth/access.decorators.ts';
+import { ADMIN_AND_UP, Roles } from '../auth/access.decorators.ts';
 import { actorOf, type AuthenticatedRequestFields } from '../auth/principal.ts';
 import { ApiZodBody } from '../common/openapi.ts';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.ts';
@@ -27,10 +27,13 @@ const accountIdParam = z.uuid();
 
 type Req_ = Request & AuthenticatedRequestFields;
 
-/** Cloud accounts of a tenant (platform admins): create with an optional dry run, update, disable, enable, test. */
+/**
+ * Cloud accounts of a tenant: create with an optional dry run, update, disable, enable, test. For platform admins
+ * and the tenant's own owners and admins (the tenant guard checks the membership for the route's tenant).
+ */
 @ApiTags('admin')
 @ApiBearerAuth()
-@PlatformAdmin()
+@Roles(...ADMIN_AND_UP)
 @Controller('admin/tenants/:tenantId/accounts')
 export class AdminAccountsController {
   constructor(@Inject(CloudAccountService) private readonly accounts: CloudAccountService) {}

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { RunDetailService } from '../app/run-detail.service.ts';
 import { runLogQuery, runView } from '../app/run-view.ts';
-import { PlatformAdmin } from '../auth/access.decorators.ts';
+import { ADMIN_AND_UP, PlatformAdmin, Roles } from '../auth/access.decorators.ts';
 import { actorOf, type AuthenticatedRequestFields } from '../auth/principal.ts';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.ts';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.ts';
@@ -36,7 +36,10 @@ const updateScheduleSchema = z
 
 type Req_ = Request & AuthenticatedRequestFields;
 
-/** Runs (trigger, list, show with logs, cancel, retry) and schedules of a tenant, for platform admins. Audited by the services. */
+/**
+ * Runs (trigger, list, show with logs, cancel, retry) of a tenant, for platform admins; its schedules also for the
+ * tenant's owners and admins. Audited by the services.
+ */
 @ApiTags('admin')
 @ApiBearerAuth()
 @PlatformAdmin()
@@ -86,17 +89,20 @@ export class AdminRunsController {
   }
 
   @Get('schedules')
+  @Roles(...ADMIN_AND_UP)
   async listSchedules(@Param('tenantId') tenantId: string) {
     return { schedules: await this.schedules.list(tenantId) };
   }
 
   @Post('schedules')
+  @Roles(...ADMIN_AND_UP)
   @ApiZodBody(createScheduleSchema)
   createSchedule(@Req() req: Req_, @Param('tenantId') tenantId: string, @Body(new ZodValidationPipe(createScheduleSchema)) body: z.infer<typeof createScheduleSchema>) {
     return this.schedules.create(tenantId, body, actorOf(req.principal!));
   }
 
   @Patch('schedules/:scheduleId')
+  @Roles(...ADMIN_AND_UP)
   @ApiZodBody(updateScheduleSchema)
   updateSchedule(
     @Req() req: Req_,
@@ -108,6 +114,7 @@ export class AdminRunsController {
   }
 
   @Delete('schedules/:scheduleId')
+  @Roles(...ADMIN_AND_UP)
   @HttpCode(204)
   async removeSchedule(@Req() req: Req_, @Param('tenantId') tenantId: string, @Param('scheduleId', new ZodValidationPipe(scheduleIdParam, 'param')) scheduleId: string) {
     await this.schedules.remove(tenantId, scheduleId, actorOf(req.principal!));

@@ -10,6 +10,20 @@ import type { CreatedUser, UserService } from '../users/user.service.ts';
 import type { AuditLogRepository } from './audit-log.repository.ts';
 import type { TenantDeletionRepository } from './tenant-deletion.repository.ts';
 
+/** Who asks for a membership change: platform admins and owners may touch owners, tenant admins may not. */
+export interface MembershipCaller {
+  platformAdmin: boolean;
+  role: MemberRole | null;
+}
+
+export class OwnerChangeForbiddenError extends Error {
+  readonly code = 'OWNER_CHANGE_FORBIDDEN';
+  constructor(tenantId: string) {
+    super(`Only an owner of ${tenantId} or a platform administrator may add, change or remove an owner`);
+    this.name = 'OwnerChangeForbiddenError';
+  }
+}
+
 export class MemberNotFoundError extends Error {
   readonly code = 'MEMBER_NOT_FOUND';
   constructor(readonly tenantId: string, readonly userId: string) {
@@ -81,9 +95,11 @@ export class AdminService {
   }
 
   /** Adds an existing user by email, or creates the user with a one-time password (invites come later). */
-  async addMember(tenantId: string, email: string, role: MemberRole, actor: string): Promise<AddMemberResult> {
+  async addMember(tenantId: string, email: string, role: MemberRole, actor: string, caller?: MembershipCaller): Promise<AddMemberResult> {
     await this.tenants.require(tenantId);
     const existing = await this.users.findByEmail(email);
+    if (role === 'owner') this.requireOwnerRights(tenantId, caller);
+    if (existing && (await this.memberships.roleOf(tenantId, existing.id)) === 'owner') this.requireOwnerRights(tenantId, caller);
     if (existing) {
       await this.userService.addMember(tenantId, existing.id, role, actor);
       return { userId: existing.id, email: existing.email, role, oneTimePassword: null };
@@ -92,9 +108,15 @@ export class AdminService {
     return { userId: created.user.id, email: created.user.email, role, oneTimePassword: created.oneTimePassword };
   }
 
-  async removeMember(tenantId: string, userId: string, actor: string): Promise<void> {
+  async removeMember(tenantId: string, userId: string, actor: string, caller?: MembershipCaller): Promise<void> {
     await this.tenants.require(tenantId);
+    if ((await this.memberships.roleOf(tenantId, userId)) === 'owner') this.requireOwnerRights(tenantId, caller);
     if (!(await this.memberships.remove(tenantId, userId))) throw new MemberNotFoundError(tenantId, userId);
     await this.audit.append({ tenantId, actor, action: 'member.remove', target: `user:${userId}` });
+  }
+
+  /** No caller means a trusted path (CLI, platform admin API). */
+  private requireOwnerRights(tenantId: string, caller: MembershipCaller | undefined): void {
+    if (caller && !caller.platformAdmin && caller.role !== 'owner') throw new OwnerChangeForbiddenError(tenantId);
   }
 }

@@ -51,6 +51,7 @@ const DOMAIN_ERROR_STATUS: Record<string, number> = {
   INVALID_SCHEDULE: 400,
   RUN_INVALID_TRANSITION: 409,
   RUN_NOT_CANCELLABLE: 409,
+  OWNER_CHANGE_FORBIDDEN: 403,
 };
 
 export function toErrorBody(err: unknown): { status: number; body: ApiErrorBody } {
