@@ -17,7 +17,14 @@ function list(values: string[]): string {
 /** Column name → SQL expression over `i` (the row number). Unlisted columns get a short deterministic string. */
 function columns(): Array<[string, string]> {
   const kind = `CASE WHEN i % 97 = 0 THEN 'Tax' WHEN i % 13 = 0 THEN 'DiscountedUsage' WHEN i % 17 = 0 THEN 'SavingsPlanCoveredUsage' WHEN i % 501 = 0 THEN 'RIFee' ELSE 'Usage' END`;
-  const cost = `CAST(((i * 7919) % 100000) AS DECIMAL(18,10)) / 1000000`;
+  // Prices are consistent the way a real CUR's are (cost = rate × usage amount, public cost = public rate × amount), so
+  // the converted rows pass FOCUS 1.2's unit price × quantity rules; RI-covered usage is billed at rate 0.
+  const amount = `(1 + i % 24)`;
+  const onDemandRate = `CAST(${list(['0.0960000000', '0.1920000000', '0.3840000000', '0.7680000000'])}[1 + i % 4] AS DECIMAL(18,10))`;
+  const onDemandCost = `${onDemandRate} * ${amount}`;
+  const taxCost = `CAST(((i * 7919) % 100000) / 1000000 AS DECIMAL(18,10))`;
+  const rate = `CASE WHEN i % 97 = 0 THEN NULL WHEN i % 13 = 0 THEN CAST(0 AS DECIMAL(18,10)) ELSE ${onDemandRate} END`;
+  const cost = `CASE WHEN i % 97 = 0 THEN ${taxCost} WHEN i % 13 = 0 THEN CAST(0 AS DECIMAL(18,10)) ELSE ${onDemandCost} END`;
   return [
     ['identity/LineItemId', `md5(CAST(i AS VARCHAR))`],
     ['identity/TimeInterval', `'2024-03-01T00:00:00Z/2024-03-02T00:00:00Z'`],
@@ -37,13 +44,13 @@ function columns(): Array<[string, string]> {
     ['lineItem/Operation', `'RunInstances'`],
     ['lineItem/AvailabilityZone', `${list(REGIONS)}[1 + i % ${REGIONS.length}] || 'a'`],
     ['lineItem/ResourceId', `'i-' || substr(md5(CAST(i % 50000 AS VARCHAR)), 1, 17)`],
-    ['lineItem/UsageAmount', `CAST(1 + i % 24 AS VARCHAR)`],
+    ['lineItem/UsageAmount', `CAST(${amount} AS VARCHAR)`],
     ['lineItem/NormalizationFactor', `'4'`],
     ['lineItem/NormalizedUsageAmount', `CAST(4 * (1 + i % 24) AS VARCHAR)`],
     ['lineItem/CurrencyCode', `'USD'`],
-    ['lineItem/UnblendedRate', `'0.0960000000'`],
+    ['lineItem/UnblendedRate', `CAST(${rate} AS VARCHAR)`],
     ['lineItem/UnblendedCost', `CAST(${cost} AS VARCHAR)`],
-    ['lineItem/BlendedRate', `'0.0960000000'`],
+    ['lineItem/BlendedRate', `CAST(${rate} AS VARCHAR)`],
     ['lineItem/BlendedCost', `CAST(${cost} AS VARCHAR)`],
     ['lineItem/LineItemDescription', `'$0.096 per On Demand Linux m5.large Instance Hour'`],
     ['lineItem/TaxType', `CASE WHEN i % 97 = 0 THEN 'Sales' END`],
@@ -54,14 +61,14 @@ function columns(): Array<[string, string]> {
     ['product/location', `'Region ' || ${list(REGIONS)}[1 + i % ${REGIONS.length}]`],
     ['product/productFamily', `'Compute Instance'`],
     ['product/sku', `substr(md5(CAST(i % 900 AS VARCHAR)), 1, 16)`],
-    ['pricing/publicOnDemandCost', `CAST(${cost} * 2 AS VARCHAR)`],
-    ['pricing/publicOnDemandRate', `'0.192'`],
+    ['pricing/publicOnDemandCost', `CASE WHEN i % 97 <> 0 THEN CAST(${onDemandCost} AS VARCHAR) END`],
+    ['pricing/publicOnDemandRate', `CASE WHEN i % 97 <> 0 THEN CAST(${onDemandRate} AS VARCHAR) END`],
     ['pricing/RateCode', `substr(md5(CAST(i % 900 AS VARCHAR)), 1, 16) || '.JRTCKXETXF.6YS6EN2CT7'`],
     ['pricing/RateId', `CAST(i % 9000 AS VARCHAR)`],
     ['pricing/term', `'OnDemand'`],
     ['pricing/unit', `'Hrs'`],
     ['reservation/ReservationARN', `CASE WHEN i % 13 = 0 OR i % 501 = 0 THEN 'arn:aws:ec2:us-east-1:012345678901:reserved-instances/ri-' || (i % 7) END`],
-    ['reservation/EffectiveCost', `CASE WHEN i % 13 = 0 THEN CAST(${cost} / 2 AS VARCHAR) END`],
+    ['reservation/EffectiveCost', `CASE WHEN i % 13 = 0 THEN CAST(${onDemandCost} * 0.5 AS VARCHAR) END`],
     ['reservation/UnusedAmortizedUpfrontFeeForBillingPeriod', `CASE WHEN i % 501 = 0 THEN '0.5' END`],
     ['reservation/UnusedRecurringFee', `CASE WHEN i % 501 = 0 THEN '0.25' END`],
     ['savingsPlan/SavingsPlanARN', `CASE WHEN i % 17 = 0 THEN 'arn:aws:savingsplans::012345678901:savingsplan/sp-' || (i % 5) END`],

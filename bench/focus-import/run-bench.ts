@@ -41,7 +41,7 @@ function load(): string {
 
 async function benchOnce(rows: number): Promise<void> {
   const cache = path.join(os.tmpdir(), 'finops-bench-import');
-  const file = path.join(cache, `cur1-${rows}.csv.gz`);
+  const file = path.join(cache, `cur1v2-${rows}.csv.gz`);
   if (!existsSync(file)) {
     await (await import('node:fs/promises')).mkdir(cache, { recursive: true });
     const t = Date.now();

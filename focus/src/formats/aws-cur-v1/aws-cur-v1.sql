@@ -284,7 +284,16 @@ SELECT
   CASE WHEN t._sp_arn IS NOT NULL THEN 'Spend' WHEN t._ri_arn IS NOT NULL THEN 'Usage' END AS "CommitmentDiscountCategory",
   COALESCE(t._sp_arn, t._ri_arn) AS "CommitmentDiscountId",
   CAST(NULL AS VARCHAR) AS "CommitmentDiscountName",
-  CAST(NULL AS DECIMAL(38,18)) AS "CommitmentDiscountQuantity",
+  -- Usage-based (RI): hours used (DiscountedUsage) or reserved for the period (RIFee); spend-based (Savings Plans): the
+  -- commitment consumed (SavingsPlanEffectiveCost) or bought for the period (recurring fee). FOCUS requires a value on
+  -- every Usage/Purchase row that carries a CommitmentDiscountId and none elsewhere.
+  CASE
+    WHEN t._charge_category NOT IN ('Usage', 'Purchase') OR (t._sp_arn IS NULL AND t._ri_arn IS NULL) THEN NULL
+    WHEN t._sp_arn IS NOT NULL AND t."lineItem/LineItemType" IN ('SavingsPlanRecurringFee', 'SavingsPlanUpfrontFee')
+      THEN COALESCE(CAST(t."savingsPlan/TotalCommitmentToDate" AS DECIMAL(38,18)), t._unblended)
+    WHEN t._sp_arn IS NOT NULL THEN COALESCE(CAST(t."savingsPlan/SavingsPlanEffectiveCost" AS DECIMAL(38,18)), CAST(0 AS DECIMAL(38,18)))
+    ELSE COALESCE(CAST(t."lineItem/UsageAmount" AS DECIMAL(38,18)), CAST(0 AS DECIMAL(38,18)))
+  END AS "CommitmentDiscountQuantity",
   CASE
     WHEN t._sp_arn IS NULL AND t._ri_arn IS NULL THEN NULL
     WHEN t."lineItem/LineItemType" IN ('DiscountedUsage', 'SavingsPlanCoveredUsage') THEN 'Used'
@@ -292,7 +301,11 @@ SELECT
   END AS "CommitmentDiscountStatus",
   CASE WHEN t._sp_arn IS NOT NULL THEN 'Savings Plan' WHEN t._ri_arn IS NOT NULL THEN 'Reserved Instance' END
     AS "CommitmentDiscountType",
-  CAST(NULL AS VARCHAR) AS "CommitmentDiscountUnit",
+  CASE
+    WHEN t._charge_category NOT IN ('Usage', 'Purchase') OR (t._sp_arn IS NULL AND t._ri_arn IS NULL) THEN NULL
+    WHEN t._sp_arn IS NOT NULL THEN CAST(t."lineItem/CurrencyCode" AS VARCHAR)
+    ELSE 'Hours'
+  END AS "CommitmentDiscountUnit",
   CASE WHEN t._charge_category = 'Usage' THEN CAST(t."lineItem/UsageAmount" AS DECIMAL(38,18)) END AS "ConsumedQuantity",
   CASE WHEN t._charge_category = 'Usage' THEN CAST(t."pricing/unit" AS VARCHAR) END AS "ConsumedUnit",
   t._unblended AS "ContractedCost",
@@ -323,7 +336,8 @@ SELECT
   CAST(COALESCE(NULLIF(t."product/ProductName", ''), t."lineItem/ProductCode") AS VARCHAR) AS "ServiceName",
   'Other (' || COALESCE(c.category, 'Other') || ')' AS "ServiceSubcategory",
   CASE WHEN t._charge_category <> 'Tax' THEN CAST(NULLIF(t."product/sku", '') AS VARCHAR) END AS "SkuId",
-  CAST(NULLIF(t."lineItem/UsageType", '') AS VARCHAR) AS "SkuMeter",
+  -- FOCUS: SkuMeter MUST be null when SkuId is (tax rows, rows without a SKU).
+  CASE WHEN t._charge_category <> 'Tax' AND NULLIF(t."product/sku", '') IS NOT NULL THEN CAST(NULLIF(t."lineItem/UsageType", '') AS VARCHAR) END AS "SkuMeter",
   CAST(NULL AS JSON) AS "SkuPriceDetails",
   CASE WHEN t._charge_category <> 'Tax' THEN CAST(COALESCE(NULLIF(t."pricing/RateCode", ''), NULLIF(t."pricing/RateId", '')) AS VARCHAR) END AS "SkuPriceId",
   CAST(t."lineItem/UsageAccountId" AS VARCHAR) AS "SubAccountId",
