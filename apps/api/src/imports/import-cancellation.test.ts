@@ -32,8 +32,7 @@ async function lakeFiles(layout: LakeLayout, dataDir: string): Promise<Map<strin
  */
 const BOUNDARIES = [
   { during: 'Reading headers', boundary: 'after detection' },
-  { during: 'Summing the source', boundary: 'after the source totals' },
-  { during: 'Converting to FOCUS 1.2', boundary: 'after conversion (its DuckDB statement interrupted)' },
+  { during: 'Converting to FOCUS 1.2', boundary: 'after conversion and the source totals (both DuckDB statements interrupted)' },
   { during: 'Validating FOCUS 1.2 conformance', boundary: 'after validation' },
   { during: 'Reconciling totals', boundary: 'after reconciliation' },
   { during: 'Materialising daily rollups', boundary: 'before the swap' },
