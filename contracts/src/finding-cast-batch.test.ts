@@ -194,3 +194,146 @@ describe('FindingsParquetWriter', () => {
     expect((await readFile(path.join(dir, 'empty.parquet'))).subarray(0, 4).toString()).toBe('PAR1');
   });
 });
+
+describe('FindingsParquetWriter.castAndAppend', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'finops-findings-cast-append-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The file the in-process path writes: castFindingsToBatch per run, appendBatch, one close. */
+  async function referenceFile(name: string, runs: { inputs: unknown[]; ctx: typeof ctx }[]): Promise<Buffer> {
+    const writer = new FindingsParquetWriter(path.join(dir, name));
+    for (const run of runs) writer.appendBatch(castFindingsToBatch(run.inputs, run.ctx).batch);
+    await writer.close();
+    return readFile(path.join(dir, name));
+  }
+
+  it('returns the rejections and accepted findings of castFindingsToBatch, and the thread writes the same bytes', async () => {
+    const runs = [
+      // Empty runs first and in between: only a writer's first batch may be empty, whichever path sent it.
+      { inputs: [] as unknown[], ctx: { ...ctx, runId: 'empty-0' } },
+      { inputs: mixedInputs(), ctx: { ...ctx, runId: 'run-1' } },
+      { inputs: ['not an object', { bad: true }], ctx: { ...ctx, runId: 'all-rejected' } },
+      { inputs: mixedInputs().reverse(), ctx: { ...ctx, tenantId: 'other', runId: 'run-2' } },
+    ];
+    const writer = new FindingsParquetWriter(path.join(dir, 'cast-append.parquet'));
+    for (const run of runs) {
+      const reference: AcceptedFinding[] = [];
+      const expected = castFindingsToBatch(run.inputs, run.ctx, { onAccepted: (f) => reference.push(f) });
+      const accepted: AcceptedFinding[] = [];
+      const result = writer.castAndAppend(run.inputs, run.ctx, { onAccepted: (f) => accepted.push(f) });
+      expect(result.rejected).toEqual(expected.rejected);
+      expect(result.rows).toBe(expected.batch.numRows);
+      expect(accepted).toEqual(reference);
+    }
+    expect(writer.rowCount).toBe(10);
+    await writer.close();
+    const written = await readFile(path.join(dir, 'cast-append.parquet'));
+    expect(written.equals(await referenceFile('cast-append-reference.parquet', runs))).toBe(true);
+    expect(findingRecordsFromTable(await readFindingsParquet(path.join(dir, 'cast-append.parquet'))).map((r) => r.run_id)).toEqual([
+      ...Array<string>(5).fill('run-1'),
+      ...Array<string>(5).fill('run-2'),
+    ]);
+  });
+
+  it('keeps the order of casts and batches appended by either path', async () => {
+    const inputs = (runId: string) => mixedInputs().map((f) => (typeof f === 'object' && f !== null ? { ...f, title: `${runId} title` } : f));
+    const writer = new FindingsParquetWriter(path.join(dir, 'mixed-paths.parquet'));
+    writer.castAndAppend(inputs('a'), { ...ctx, runId: 'a' });
+    writer.appendBatch(castFindingsToBatch(inputs('b'), { ...ctx, runId: 'b' }).batch);
+    writer.castAndAppend(inputs('c'), { ...ctx, runId: 'c' });
+    await writer.close();
+    const reference = await referenceFile(
+      'mixed-paths-reference.parquet',
+      ['a', 'b', 'c'].map((runId) => ({ inputs: inputs(runId), ctx: { ...ctx, runId } })),
+    );
+    expect((await readFile(path.join(dir, 'mixed-paths.parquet'))).equals(reference)).toBe(true);
+  });
+
+  it('throws what castFindingsToBatch throws and appends nothing then: a bad ctx, a bad identity part, a throwing onAccepted', async () => {
+    const writer = new FindingsParquetWriter(path.join(dir, 'throws.parquet'));
+    const good = mixedInputs();
+    const badIdentity = [sampleWireFinding({ resourceId: 'ok' }), sampleWireFinding({ accountId: 'acct \ud800' })];
+    const failures: [unknown[], typeof ctx, Parameters<typeof castFindingsToBatch>[2]][] = [
+      [good, { ...ctx, runId: ' ' }, {}],
+      [good, { ...ctx, observedAt: new Date(Number.NaN) }, {}],
+      [badIdentity, ctx, {}],
+      [good, ctx, { onAccepted: () => { throw new Error('caller bug'); } }],
+    ];
+    for (const [inputs, runCtx, options] of failures) {
+      let expected: Error | undefined;
+      try {
+        castFindingsToBatch(inputs, runCtx, options);
+      } catch (error) {
+        expected = error as Error;
+      }
+      expect(expected).toBeInstanceOf(Error);
+      expect(() => writer.castAndAppend(inputs, runCtx, options)).toThrow(expected!.message);
+    }
+    expect(writer.rowCount).toBe(0);
+    writer.castAndAppend(good, { ...ctx, runId: 'after' });
+    await writer.close();
+    const reference = await referenceFile('throws-reference.parquet', [{ inputs: good, ctx: { ...ctx, runId: 'after' } }]);
+    expect((await readFile(path.join(dir, 'throws.parquet'))).equals(reference)).toBe(true);
+  });
+
+  it('builds the batch in process with FINOPS_CAST_THREAD=0, to the same bytes', async () => {
+    const previous = process.env.FINOPS_CAST_THREAD;
+    process.env.FINOPS_CAST_THREAD = '0';
+    try {
+      const writer = new FindingsParquetWriter(path.join(dir, 'in-process.parquet'));
+      expect(writer.castAndAppend(mixedInputs(), ctx).rejected.map((r) => r.index)).toEqual([2, 3, 5, 6, 7, 9, 10, 11]);
+      await writer.close();
+    } finally {
+      if (previous === undefined) delete process.env.FINOPS_CAST_THREAD;
+      else process.env.FINOPS_CAST_THREAD = previous;
+    }
+    const reference = await referenceFile('in-process-reference.parquet', [{ inputs: mixedInputs(), ctx }]);
+    expect((await readFile(path.join(dir, 'in-process.parquet'))).equals(reference)).toBe(true);
+  });
+
+  it('matches the in-process file on random runs of valid, unusual and invalid findings', async () => {
+    const finding = fc.record({
+      resourceId: fc.constantFrom('a', 'b', ' c ', 'd\u00e9'),
+      title: fc.oneof(fc.string({ minLength: 1 }), fc.constant('Größe → 日本 🚀')),
+      estimatedMonthlySavings: fc.constantFrom('0', '12.5', ' 7.25 ', '-1', '1e3', '999999999999.999999'),
+      evidence: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })),
+      tags: fc.dictionary(fc.string(), fc.string()),
+      discriminator: fc.constantFrom(undefined, '', ' gp2 '),
+    });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(finding, { maxLength: 5 }), { minLength: 1, maxLength: 3 }), async (runs) => {
+        n++;
+        const cases = runs.map((changes, i) => ({
+          inputs: changes.map((c) => {
+            const input: Record<string, unknown> = sampleWireFinding();
+            for (const [key, value] of Object.entries(c)) if (value !== undefined) input[key] = value;
+            return input;
+          }),
+          ctx: { ...ctx, runId: `run-${i}` },
+        }));
+        const writer = new FindingsParquetWriter(path.join(dir, `random-${n}.parquet`));
+        for (const run of cases) {
+          let expected: ReturnType<typeof castFindingsToBatch>;
+          try {
+            expected = castFindingsToBatch(run.inputs, run.ctx);
+          } catch (error) {
+            expect(() => writer.castAndAppend(run.inputs, run.ctx)).toThrow((error as Error).message);
+            run.inputs = [];
+            continue;
+          }
+          expect(writer.castAndAppend(run.inputs, run.ctx).rejected).toEqual(expected.rejected);
+        }
+        await writer.close();
+        const reference = await referenceFile(`random-${n}-reference.parquet`, cases);
+        expect((await readFile(path.join(dir, `random-${n}.parquet`))).equals(reference)).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

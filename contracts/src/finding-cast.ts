@@ -106,7 +106,8 @@ function toRecord(finding: ValidatedFinding, ctx: CastContext, fp: string, runDa
   };
 }
 
-function assertContext(ctx: CastContext): void {
+/** Throws the cast's TypeError for a bad `ctx` (it concerns the whole run). */
+export function assertCastContext(ctx: CastContext): void {
   if (ctx === null || typeof ctx !== 'object') throw new TypeError('castFindings: ctx must be { tenantId, runId, observedAt }');
   if (typeof ctx.tenantId !== 'string' || ctx.tenantId.trim() === '') throw new TypeError('castFindings: ctx.tenantId must be a non-empty string');
   if (typeof ctx.runId !== 'string' || ctx.runId.trim() === '') throw new TypeError('castFindings: ctx.runId must be a non-empty string');
@@ -191,7 +192,7 @@ function castEach(inputs: unknown[], ctx: CastContext, accept: (finding: Validat
  * Throws only for a bad `ctx` (it concerns the whole run).
  */
 export function castFindings(inputs: unknown[], ctx: CastContext): CastResult {
-  assertContext(ctx);
+  assertCastContext(ctx);
   const records: FindingRecord[] = [];
   const runDate = utcDay(ctx.observedAt);
   const rejected = castEach(inputs, ctx, (finding, fp) => {
@@ -225,14 +226,22 @@ export interface BatchCastResult {
 
 const TEXT_COLUMN_NAMES = findingArrowSchema.fields.filter((f) => DataType.isUtf8(f.type)).map((f) => f.name as FindingTextColumn);
 
+/** What `castFindingsToColumns` makes of a run: the checked column values, with `finding_id` still to compute. */
+export interface CastColumns {
+  /** Every column of the batch but `finding_id`, whose values are empty (see `withFindingIds`). */
+  columns: FindingColumns;
+  rejected: FindingRejection[];
+  /** One per row, in row order, when asked for. */
+  accepted?: AcceptedFinding[];
+}
+
 /**
- * `castFindings` straight into an Arrow record batch: the same validation, rejections, fingerprints and values,
- * without a storage record object per finding (no record, Date, tags copy or money text that is parsed again).
- * The batch equals `findingsToRecordBatch(castFindings(inputs, ctx).records)` buffer for buffer; it is the path
- * for large runs, where those short-lived objects cost more than the work itself.
+ * The per-finding part of `castFindingsToBatch`: validation, rejections, fingerprints and every column value but the
+ * finding ids; the rest (`withFindingIds` and `findingColumnsToRecordBatch`) is per-column work that can run on
+ * another thread. `onAccepted` is not called here: the caller calls it with `accepted` once its batch is safe.
  */
-export function castFindingsToBatch(inputs: unknown[], ctx: CastContext, options: BatchCastOptions = {}): BatchCastResult {
-  assertContext(ctx);
+export function castFindingsToColumns(inputs: unknown[], ctx: CastContext, wantAccepted = false): CastColumns {
+  assertCastContext(ctx);
   const capacity = Array.isArray(inputs) ? inputs.length : 0;
   const text = Object.fromEntries(TEXT_COLUMN_NAMES.map((name) => [name, [] as string[]])) as Record<FindingTextColumn, string[]>;
   const discriminatorValid: boolean[] = [];
@@ -247,21 +256,19 @@ export function castFindingsToBatch(inputs: unknown[], ctx: CastContext, options
   const tagKeys: string[] = [];
   const tagValues: string[] = [];
   let rows = 0;
-  const accepted: AcceptedFinding[] | undefined = options.onAccepted ? [] : undefined;
+  const accepted: AcceptedFinding[] | undefined = wantAccepted ? [] : undefined;
 
   const rejected = castEach(inputs, ctx, (finding, fp) => {
     const { wire } = finding;
     // Everything that can throw comes before the first push, so a refused finding leaves no partial row.
     const saving = savingsOf(finding);
     const cost = observedCostOf(finding);
-    const id = findingId(fp, ctx.runId);
     const discriminator = wire.discriminator && wire.discriminator !== '' ? wire.discriminator : null;
     const exclusionGroup = wire.exclusionGroup ?? null;
 
     text.tenant_id.push(ctx.tenantId);
     text.run_id.push(ctx.runId);
     text.fingerprint.push(fp);
-    text.finding_id.push(id);
     text.provider.push(wire.provider);
     text.account_id.push(wire.accountId);
     text.region.push(wire.region);
@@ -317,7 +324,27 @@ export function castFindingsToBatch(inputs: unknown[], ctx: CastContext, options
     tagKeys,
     tagValues,
   };
-  const batch = findingColumnsToRecordBatch(columns);
+  return { columns, rejected, ...(accepted ? { accepted } : {}) };
+}
+
+/** Fills the `finding_id` column of `castFindingsToColumns` (one SHA-256 per row, from its fingerprint and `runId`). */
+export function withFindingIds(columns: FindingColumns, runId: string): FindingColumns {
+  const fingerprints = columns.text.fingerprint.values;
+  const ids = new Array<string>(fingerprints.length);
+  for (let i = 0; i < fingerprints.length; i++) ids[i] = findingId(fingerprints[i]!, runId);
+  columns.text.finding_id = { values: ids, nullCount: 0 };
+  return columns;
+}
+
+/**
+ * `castFindings` straight into an Arrow record batch: the same validation, rejections, fingerprints and values,
+ * without a storage record object per finding (no record, Date, tags copy or money text that is parsed again).
+ * The batch equals `findingsToRecordBatch(castFindings(inputs, ctx).records)` buffer for buffer; it is the path
+ * for large runs, where those short-lived objects cost more than the work itself.
+ */
+export function castFindingsToBatch(inputs: unknown[], ctx: CastContext, options: BatchCastOptions = {}): BatchCastResult {
+  const { columns, rejected, accepted } = castFindingsToColumns(inputs, ctx, options.onAccepted !== undefined);
+  const batch = findingColumnsToRecordBatch(withFindingIds(columns, ctx.runId));
   if (accepted) for (const finding of accepted) options.onAccepted!(finding);
   return { batch, rejected };
 }

@@ -4,7 +4,9 @@ import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type RecordBatch, Table as ArrowTable, tableFromIPC, tableToIPC, type Schema } from 'apache-arrow';
 import { Compression, EnabledStatistics, Table as WasmTable, WriterPropertiesBuilder, readParquet, readSchema, writeParquet } from 'parquet-wasm';
-import { findingSchemaMismatch, findingsToRecordBatch } from './finding-arrow.ts';
+import { type FindingColumns, findingSchemaMismatch, findingsToRecordBatch } from './finding-arrow.ts';
+import { type BatchCastOptions, type CastContext, castFindingsToBatch, castFindingsToColumns, type FindingRejection } from './finding-cast.ts';
+import { packFindingColumns } from './finding-parquet.thread.ts';
 import { findingArrowSchema, type FindingRecord } from './finding-storage.schema.ts';
 
 export interface WriteFindingsOptions {
@@ -102,10 +104,16 @@ class EncoderThread {
     return { id, worker: this.worker };
   }
 
-  append(worker: Worker, id: number, ipc: Uint8Array): void {
+  append(worker: Worker, id: number, ipc: Uint8Array, rows: number): void {
     // Transferred, not copied, when the bytes own their buffer (tableToIPC's do).
     const owned = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
-    worker.postMessage({ type: 'batch', id, ipc: owned }, [owned.buffer as ArrayBuffer]);
+    worker.postMessage({ type: 'batch', id, ipc: owned, rows }, [owned.buffer as ArrayBuffer]);
+  }
+
+  /** Posts a run's cast columns (see `FindingsParquetWriter.castAndAppend`); their typed arrays move to the thread. */
+  appendColumns(worker: Worker, id: number, columns: FindingColumns, runId: string): void {
+    const { packed, transfer } = packFindingColumns(columns);
+    worker.postMessage({ type: 'columns', id, columns: packed, runId, rows: columns.length }, transfer);
   }
 
   async closeWriter(worker: Worker, id: number): Promise<Uint8Array> {
@@ -128,6 +136,13 @@ class EncoderThread {
 
 const encoder = new EncoderThread();
 
+/** What `FindingsParquetWriter.castAndAppend` reports of one run's findings. */
+export interface BatchAppendResult {
+  /** Rows appended: the valid findings. */
+  rows: number;
+  rejected: FindingRejection[];
+}
+
 /**
  * One findings parquet file built from many batches (e.g. one batch per check run). Each batch is handed to the
  * parquet encoder thread as it is appended (as Arrow IPC bytes, transferred), so the encoding overlaps the caller's
@@ -137,7 +152,6 @@ const encoder = new EncoderThread();
 export class FindingsParquetWriter {
   private readonly thread: { id: number; worker: Worker };
   private rows = 0;
-  private batches = 0;
   private closed = false;
 
   constructor(
@@ -162,16 +176,38 @@ export class FindingsParquetWriter {
     if (this.closed) throw new Error(`findings writer for ${this.filePath} is closed`);
     const mismatch = batch.schema === findingArrowSchema ? null : findingSchemaMismatch(batch.schema);
     if (mismatch) throw new TypeError(`findings writer for ${this.filePath}: batch is not a findings batch: ${mismatch}`);
-    if (batch.numRows === 0 && this.batches > 0) return;
-    encoder.append(this.thread.worker, this.thread.id, tableToIPC(new ArrowTable(findingArrowSchema, [batch]), 'stream'));
-    this.batches++;
+    // The thread keeps an empty batch only as the writer's first, whichever way the earlier ones arrived.
+    encoder.append(this.thread.worker, this.thread.id, tableToIPC(new ArrowTable(findingArrowSchema, [batch]), 'stream'), batch.numRows);
     this.rows += batch.numRows;
+  }
+
+  /**
+   * `appendBatch(castFindingsToBatch(inputs, ctx, options).batch)`, returning what the cast returns, with the
+   * per-column half of the cast (finding ids, Arrow buffers) done on the encoder thread: this thread validates,
+   * fingerprints and collects the column values, the encoder thread builds and encodes the batch while the caller
+   * goes on. Same rejections, `onAccepted` calls (before this returns), thrown errors and file bytes as the
+   * in-process path; `FINOPS_CAST_THREAD=0` builds the batch here instead (the bench's comparison).
+   */
+  castAndAppend(inputs: unknown[], ctx: CastContext, options: BatchCastOptions = {}): BatchAppendResult {
+    if (this.closed) throw new Error(`findings writer for ${this.filePath} is closed`);
+    if (process.env.FINOPS_CAST_THREAD === '0') {
+      const { batch, rejected } = castFindingsToBatch(inputs, ctx, options);
+      this.appendBatch(batch);
+      return { rows: batch.numRows, rejected };
+    }
+    const { columns, rejected, accepted } = castFindingsToColumns(inputs, ctx, options.onAccepted !== undefined);
+    // As castFindingsToBatch: the callback runs once the rows are complete, and a throw leaves nothing appended.
+    if (accepted) for (const finding of accepted) options.onAccepted!(finding);
+    encoder.appendColumns(this.thread.worker, this.thread.id, columns, ctx.runId);
+    this.rows += columns.length;
+    return { rows: columns.length, rejected };
   }
 
   /** Writes the file (an empty one when nothing was appended) and releases the encoder's state. */
   async close(): Promise<void> {
     if (this.closed) throw new Error(`findings writer for ${this.filePath} is closed`);
-    if (this.batches === 0) this.appendBatch(findingsToRecordBatch([]));
+    // Kept by the thread only when nothing else was: an empty file still has the schema.
+    this.appendBatch(findingsToRecordBatch([]));
     this.closed = true;
     const bytes = await encoder.closeWriter(this.thread.worker, this.thread.id);
     await writeFileAtomically(this.filePath, bytes, this.options);

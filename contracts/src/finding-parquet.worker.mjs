@@ -1,10 +1,13 @@
 // Parquet encoder thread for FindingsParquetWriter (finding-parquet.ts). Plain JavaScript on purpose: the CLI
 // runs TypeScript through tsx's loader, which Node 20 does not install in worker threads.
 //
-// Protocol, per writer id: { type: 'open', id, noStatistics } once, { type: 'batch', id, ipc } per appended
-// record batch (an Arrow IPC stream, transferred), then { type: 'close', id } (answered with { type: 'done', id,
-// bytes } or { type: 'failed', id, message }) or { type: 'abort', id } (no answer). Each batch is encoded as it
-// arrives, so the encoding overlaps whatever the main thread does next.
+// Protocol, per writer id: { type: 'open', id, noStatistics } once; per appended batch either { type: 'batch', id,
+// ipc, rows } (an Arrow IPC stream, transferred) or { type: 'columns', id, columns, runId, rows } (a run's cast
+// columns from FindingsParquetWriter.castAndAppend: this thread adds the finding ids and builds the Arrow batch);
+// then { type: 'close', id } (answered with { type: 'done', id, bytes } or { type: 'failed', id, message }) or
+// { type: 'abort', id } (no answer). Each batch is built and encoded as it arrives, so that work overlaps whatever
+// the main thread does next. Messages are handled strictly in order, so a writer's batches keep the order of its
+// appends whichever way they came.
 import { parentPort } from 'node:worker_threads';
 import { Compression, EnabledStatistics, Table, WriterPropertiesBuilder, transformParquetStream } from 'parquet-wasm';
 
@@ -59,6 +62,42 @@ function append(id, ipc) {
   }
 }
 
+/** An empty batch is kept only as a writer's first (so an empty file still has its schema); later ones are skipped. */
+function appendFirstOrRows(id, ipc, rows) {
+  const state = writers.get(id);
+  if (!state || (rows === 0 && state.appended)) return;
+  state.appended = true;
+  append(id, ipc);
+}
+
+let columnsModule;
+
+/**
+ * The finding ids and Arrow batch of cast columns come from TypeScript (finding-parquet.thread.ts and what it
+ * imports), loaded through tsx's loader registered in this thread: Node 20 does not carry the main thread's
+ * loader over. Loaded on the first columns message only, so a process that only appends batches never pays for it.
+ */
+async function loadColumnsModule() {
+  if (columnsModule === undefined) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    columnsModule = await import('./finding-parquet.thread.ts');
+  }
+  return columnsModule;
+}
+
+async function appendColumns(message) {
+  const state = writers.get(message.id);
+  if (!state || state.error || (message.rows === 0 && state.appended)) return;
+  try {
+    const { findingColumnsToIPC } = await loadColumnsModule();
+    appendFirstOrRows(message.id, findingColumnsToIPC(message.columns, message.runId), message.rows);
+  } catch (error) {
+    // Reported when the writer closes, like a batch the encoder refused.
+    state.error = error;
+  }
+}
+
 async function close(id) {
   const state = writers.get(id);
   writers.delete(id);
@@ -71,14 +110,16 @@ async function close(id) {
   return state.output;
 }
 
-parentPort.on('message', (message) => {
+function handle(message) {
   switch (message.type) {
     case 'open':
       open(message.id, message.noStatistics);
       break;
     case 'batch':
-      append(message.id, message.ipc);
+      appendFirstOrRows(message.id, message.ipc, message.rows);
       break;
+    case 'columns':
+      return appendColumns(message);
     case 'close':
       close(message.id).then(
         (bytes) => parentPort.postMessage({ type: 'done', id: message.id, bytes }, [bytes.buffer]),
@@ -94,4 +135,15 @@ parentPort.on('message', (message) => {
     default:
       throw new Error(`unknown message type ${String(message.type)}`);
   }
+  return undefined;
+}
+
+// A columns message waits for its module on first use; everything after it waits too, so the order of appends holds.
+let queue = Promise.resolve();
+parentPort.on('message', (message) => {
+  queue = queue.then(() => handle(message));
+  // A failure here is a bug of this thread: crash it, so every waiting writer hears of it.
+  queue.catch((error) => setImmediate(() => {
+    throw error;
+  }));
 });

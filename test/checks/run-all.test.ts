@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CheckRunInputError,
@@ -8,7 +9,7 @@ import {
   TenantRepository,
   type CheckRunAllEntry,
 } from '@openfinops/api';
-import { builtinCheckers, type Checker, defineChecker, money } from '@openfinops/checkers';
+import { builtinCheckers, type Checker, defineChecker, type InventorySnapshot, money } from '@openfinops/checkers';
 import { LakeLayout, REPO_ROOT } from '@openfinops/tenants';
 import { beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -18,6 +19,7 @@ const CUR_SAMPLE = path.join(REPO_ROOT, 'test/fixtures/billing/focus-converters/
 const DEMO_FULL = path.join(REPO_ROOT, 'test/fixtures/inventory/demo-full.json');
 const TENANT = 'run-all';
 const EMPTY_TENANT = 'run-all-empty';
+const OVERLAP_TENANT = 'run-all-overlap';
 const NOW = new Date('2026-11-22T00:00:00Z');
 
 /** A plugin-like billing check: one finding per sub account carrying its billed total, read through ctx.inputs.focus. */
@@ -79,8 +81,47 @@ const brokenChecker = defineChecker({
   },
 });
 
+const brokenInventoryChecker = defineChecker({
+  id: 'aws/test-broken-inventory',
+  version: '1.0.0',
+  title: 'Broken inventory check (test)',
+  description: 'Throws while running over inventory, between inventory runs that succeed.',
+  provider: 'aws',
+  category: 'waste',
+  severity: 'low',
+  resourceTypes: ['ebs-volume'],
+  inputs: { inventory: ['ebs-volumes'] },
+  configSchema: z.object({}).strict(),
+  docsExample: {},
+  // eslint-disable-next-line require-yield -- fails before yielding, which is the point
+  *run() {
+    throw new Error('inventory plugin exploded');
+  },
+});
+
+const noInputChecker = defineChecker({
+  id: 'aws/test-no-inputs',
+  version: '1.0.0',
+  title: 'No inputs (test)',
+  description: 'Declares neither inventory nor FOCUS: without billing checkers in the run, runAll skips it without waiting for anything.',
+  provider: 'aws',
+  category: 'waste',
+  severity: 'low',
+  resourceTypes: ['account'],
+  inputs: {},
+  configSchema: z.object({}).strict(),
+  docsExample: {},
+  *run() {},
+});
+
 // The broken checker comes before the billed-total one, so the test sees a checker run after the failure.
-const checkers: readonly Checker<unknown>[] = [...builtinCheckers, brokenChecker as Checker<unknown>, billedTotalChecker as Checker<unknown>];
+const checkers: readonly Checker<unknown>[] = [
+  ...builtinCheckers,
+  brokenChecker as Checker<unknown>,
+  billedTotalChecker as Checker<unknown>,
+  brokenInventoryChecker as Checker<unknown>,
+  noInputChecker as Checker<unknown>,
+];
 
 describeStores('CheckRunnerService.runAll', (suite) => {
   let runner: CheckRunnerService;
@@ -91,6 +132,7 @@ describeStores('CheckRunnerService.runAll', (suite) => {
     const tenants = new TenantRepository(store.prisma);
     await tenants.create({ id: TENANT, name: 'Run all' }, 'test');
     await tenants.create({ id: EMPTY_TENANT, name: 'No data' }, 'test');
+    await tenants.create({ id: OVERLAP_TENANT, name: 'Inventory only' }, 'test');
     const imported = await new ImportService(store, new LakeLayout(dataDir)).import({ tenantId: TENANT, inputs: [CUR_SAMPLE] });
     expect(imported.status).toBe('imported');
     runner = new CheckRunnerService({ prisma: store.prisma, dataDir, checkers });
@@ -146,6 +188,40 @@ describeStores('CheckRunnerService.runAll', (suite) => {
     for (const [i, e] of second.entries.entries()) {
       expect(e.stats).toMatchObject({ new: 0, resolved: 0, stillOpen: first.entries[i]?.stats?.emitted });
     }
+  }, 120_000);
+
+  it('overlaps inventory runs yet records every entry in run order, failures and skips included', async () => {
+    const demo = JSON.parse(await readFile(DEMO_FULL, 'utf8')) as Record<string, Record<string, unknown>[]>;
+    // Two accounts, so each checker has a run in flight while the next one's checks go on.
+    const inventory = Object.fromEntries(
+      Object.entries(demo).map(([kind, records]) => [
+        kind,
+        [...records.map((r) => ({ ...r, AccountId: '123456789012' })), ...records.map((r) => ({ ...r, AccountId: '210987654321' }))],
+      ]),
+    ) as unknown as InventorySnapshot;
+    // The skip is decided at once, while the run before it is still in flight.
+    const ids = ['aws/ebs-unattached', 'aws/test-no-inputs', 'aws/test-broken-inventory', 'aws/eip-unassociated'];
+    const seen: CheckRunAllEntry[] = [];
+    const result = await runner.runAll({ tenantId: OVERLAP_TENANT, inventory, checkerIds: ids, now: NOW, onEntry: (e) => seen.push(e) });
+    expect(seen).toEqual(result.entries);
+    expect(result.entries.map((e) => [e.checkerId, e.accountId, e.status])).toEqual([
+      ['aws/ebs-unattached', '123456789012', 'succeeded'],
+      ['aws/ebs-unattached', '210987654321', 'succeeded'],
+      ['aws/test-no-inputs', null, 'skipped'],
+      ['aws/test-broken-inventory', '123456789012', 'failed'],
+      ['aws/test-broken-inventory', '210987654321', 'failed'],
+      ['aws/eip-unassociated', '123456789012', 'succeeded'],
+      ['aws/eip-unassociated', '210987654321', 'succeeded'],
+    ]);
+    expect(result.entries[3]).toMatchObject({ reason: 'inventory plugin exploded' });
+    const runs = new RunRepository(suite.store.prisma);
+    for (const e of result.entries.filter((x) => x.runId !== null)) expect((await runs.get(OVERLAP_TENANT, e.runId!))?.status).toBe(e.status);
+    // Both accounts' findings reached the lifecycle, each run with the same count as the other account's.
+    const states = await new FindingsService(suite.store.prisma).list(OVERLAP_TENANT, { checkId: 'aws/eip-unassociated' });
+    const perAccount = (a: string) => states.filter((s) => s.accountId === a).length;
+    expect(perAccount('123456789012')).toBeGreaterThan(0);
+    expect(perAccount('210987654321')).toBe(perAccount('123456789012'));
+    expect(result.entries[5]?.stats?.valid).toBe(perAccount('123456789012'));
   }, 120_000);
 
   it('a single billing run without FOCUS data, or for an account without data, is a clear input error', async () => {

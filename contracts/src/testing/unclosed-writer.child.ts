@@ -1,6 +1,6 @@
-// Child process for the encoder-thread test: opens findings writers, appends to one and closes another, leaves
-// the first one open and returns. The process must still exit on its own (the encoder thread only holds the event
-// loop while a close waits). Run: node --import tsx unclosed-writer.child.ts <dir>
+// Child process for the encoder-thread test: opens findings writers, casts into one (so the thread loads its
+// TypeScript through tsx) and closes another, leaves the first one open and returns. The process must still exit on
+// its own (the encoder thread only holds the event loop while a close waits). Run: node --import tsx unclosed-writer.child.ts <dir>
 import { join } from 'node:path';
 import { castFindingsToBatch } from '../finding-cast.ts';
 import { FindingsParquetWriter } from '../finding-parquet.ts';
@@ -13,7 +13,7 @@ if (!dir) {
 }
 const ctx = { tenantId: 'acme', runId: 'unclosed-run', observedAt: new Date('2026-11-22T00:00:00.000Z') };
 const forgotten = new FindingsParquetWriter(join(dir, 'forgotten.parquet'));
-forgotten.appendBatch(castFindingsToBatch([sampleWireFinding({ resourceId: 'never-written' })], ctx).batch);
+forgotten.castAndAppend([sampleWireFinding({ resourceId: 'never-written' })], ctx);
 const closed = new FindingsParquetWriter(join(dir, 'closed.parquet'));
 closed.appendBatch(castFindingsToBatch([sampleWireFinding({ resourceId: 'written' })], ctx).batch);
 await closed.close();

@@ -23,7 +23,7 @@ import {
   type CheckerLogger,
   type PricingLookup,
 } from '@openfinops/checkers';
-import { castFindingsToBatch, FINDING_DECIMAL_SCALE, FindingsParquetWriter, type AcceptedFinding, type FindingRejection, type FindingWire, formatDecimal, utcDay } from '@openfinops/contracts';
+import { FINDING_DECIMAL_SCALE, FindingsParquetWriter, type AcceptedFinding, type FindingRejection, type FindingWire, formatDecimal, utcDay } from '@openfinops/contracts';
 import { LakeLayout, parseTenantId } from '@openfinops/tenants';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { FindingStateRepository, type FindingSighting } from '../findings/finding-state.repository.ts';
@@ -194,7 +194,7 @@ async function resolveFocusAccountId(checker: Checker<unknown>, focus: FocusInpu
   );
 }
 
-/** The lifecycle's view of one stored finding row (the values `castFindingsToBatch` wrote for it). */
+/** The lifecycle's view of one stored finding row (the values the cast wrote for it). */
 function sightingOf({ fingerprint, wire, savings }: AcceptedFinding): FindingSighting {
   return {
     fingerprint,
@@ -404,34 +404,39 @@ export class CheckRunnerService {
           ...(focus ? { focus } : {}),
         });
         const emitted = await collectFindings(checker, ctx);
-        // The batch path the checkers benchmark measures: no storage record object per finding, only the sightings.
+        if (!this.layout.isInsideTenant(tenantId, parquetPath)) throw new Error(`Findings path ${parquetPath} is outside tenant ${tenantId}`);
+        // The path the checkers benchmark measures: no storage record object per finding, only the sightings; the
+        // finding ids, Arrow buffers and parquet encoding happen on the encoder thread while this thread goes on.
         const sightings: FindingSighting[] = [];
         let outOfScope: FindingWire | undefined;
-        const { batch, rejected } = castFindingsToBatch(
-          emitted,
-          { tenantId, runId, observedAt: now },
-          {
-            onAccepted: (finding) => {
-              if (!outOfScope && (finding.wire.accountId !== accountId || finding.wire.checkId !== checker.id)) outOfScope = finding.wire;
-              sightings.push(sightingOf(finding));
+        const writer = new FindingsParquetWriter(parquetPath);
+        try {
+          const { rows, rejected } = writer.castAndAppend(
+            emitted,
+            { tenantId, runId, observedAt: now },
+            {
+              onAccepted: (finding) => {
+                if (!outOfScope && (finding.wire.accountId !== accountId || finding.wire.checkId !== checker.id)) outOfScope = finding.wire;
+                sightings.push(sightingOf(finding));
+              },
             },
-          },
-        );
-        stats.emitted = emitted.length;
-        stats.valid = batch.numRows;
-        stats.rejected = rejected.length;
-        stats.rejections = rejected.slice(0, MAX_REJECTIONS_IN_STATS);
-        stats.warnings = captured.entries.filter((e) => e.level !== 'info').length;
-        if (outOfScope) {
-          throw new Error(
-            `Checker ${checker.id} emitted a finding for ${outOfScope.checkId} in account ${outOfScope.accountId}; a run covers only its own check and account`,
           );
+          stats.emitted = emitted.length;
+          stats.valid = rows;
+          stats.rejected = rejected.length;
+          stats.rejections = rejected.slice(0, MAX_REJECTIONS_IN_STATS);
+          stats.warnings = captured.entries.filter((e) => e.level !== 'info').length;
+          if (outOfScope) {
+            throw new Error(
+              `Checker ${checker.id} emitted a finding for ${outOfScope.checkId} in account ${outOfScope.accountId}; a run covers only its own check and account`,
+            );
+          }
+        } catch (err) {
+          writer.abort();
+          throw err;
         }
 
-        progress(`writing ${batch.numRows} finding(s) to ${parquetPath}`);
-        if (!this.layout.isInsideTenant(tenantId, parquetPath)) throw new Error(`Findings path ${parquetPath} is outside tenant ${tenantId}`);
-        const writer = new FindingsParquetWriter(parquetPath);
-        writer.appendBatch(batch);
+        progress(`writing ${stats.valid} finding(s) to ${parquetPath}`);
         await writer.close();
         wroteFile = true;
 
@@ -486,11 +491,16 @@ export class CheckRunnerService {
     };
 
     const focus = checkers.some((c) => c.inputs.focus === true) ? createFocusInputFromLake(this.layout, tenantId) : undefined;
+    let inFlight: Promise<void> = Promise.resolve();
+    // An entry decided while a run is still in flight is recorded after that run's.
+    const recordInOrder = (entry: CheckRunAllEntry) => {
+      inFlight = inFlight.then(() => record(entry));
+    };
     try {
       for (const checker of checkers) {
         input.signal?.throwIfAborted();
         const kinds = checker.inputs.inventory ?? [];
-        const skip = (reason: string) => record({ checkerId: checker.id, accountId: null, status: 'skipped', runId: null, reason, stats: null });
+        const skip = (reason: string) => recordInOrder({ checkerId: checker.id, accountId: null, status: 'skipped', runId: null, reason, stats: null });
         const setting = settings.get(checker.id);
         if (setting && !setting.enabled) {
           skip('disabled for this tenant');
@@ -508,6 +518,8 @@ export class CheckRunnerService {
             continue;
           }
         } else if (focus) {
+          // The run in flight may still be querying FOCUS on the shared connection.
+          await inFlight;
           try {
             accounts = await focusSubAccountIds(focus, checker.provider);
           } catch (err) {
@@ -525,27 +537,40 @@ export class CheckRunnerService {
 
         for (const accountId of accounts) {
           input.signal?.throwIfAborted();
-          try {
-            const result = await this.runCheck({
-              tenantId,
-              checkerId: checker.id,
-              accountId,
-              ...(kinds.length > 0 && inventory ? { inventory: snapshotForAccount(inventory.snapshot, accountId) } : {}),
-              ...(focus ? { focus } : {}),
-              config: input.configs?.[checker.id] ?? setting?.config,
-              ...(input.now ? { now: input.now } : {}),
-              onProgress: progress,
-            });
-            record({ checkerId: checker.id, accountId, status: 'succeeded', runId: result.runId, reason: null, stats: result.stats });
-          } catch (err) {
+          // FOCUS queries share one DuckDB connection: a billing run starts only once the run before it is done.
+          if (checker.inputs.focus === true) await inFlight;
+          const outcome = this.runCheck({
+            tenantId,
+            checkerId: checker.id,
+            accountId,
+            ...(kinds.length > 0 && inventory ? { inventory: snapshotForAccount(inventory.snapshot, accountId) } : {}),
+            ...(focus ? { focus } : {}),
+            config: input.configs?.[checker.id] ?? setting?.config,
+            ...(input.now ? { now: input.now } : {}),
+            onProgress: progress,
+          }).then(
+            (result) => ({ result, err: undefined }),
+            (err: unknown) => ({ result: undefined, err }),
+          );
+          // One run in flight behind this one: its findings are encoded (on the encoder thread), written and applied
+          // to the lifecycle while this run's checks go on. Entries are still recorded in run order.
+          await inFlight;
+          inFlight = outcome.then(({ result, err }) => {
+            if (result) {
+              record({ checkerId: checker.id, accountId, status: 'succeeded', runId: result.runId, reason: null, stats: result.stats });
+              return;
+            }
             const runId = err instanceof CheckRunFailedError ? err.runId : null;
             const reason = err instanceof CheckRunFailedError && err.cause instanceof Error ? err.cause.message : (err as Error).message;
             this.deps.logger?.error({ tenantId, checkerId: checker.id, accountId, runId, err }, 'check run failed; continuing with the other checkers');
             record({ checkerId: checker.id, accountId, status: 'failed', runId, reason, stats: null });
-          }
+          });
         }
       }
+      await inFlight;
     } finally {
+      // A stop (signal) or an input error leaves the run in flight to finish before its FOCUS input closes.
+      await inFlight.catch(() => undefined);
       await focus?.close();
     }
     return { tenantId, inventorySource: inventory?.source ?? null, entries, totals: runAllTotals(entries) };
