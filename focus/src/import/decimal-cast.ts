@@ -19,8 +19,9 @@ export function fastDecimalExpression(ref: string): string {
   const text = `CAST(${ref} AS VARCHAR)`;
   return (
     `CAST(CASE WHEN typeof(${ref}) <> 'VARCHAR' THEN CAST(${ref} AS DECIMAL(38,18)) ` +
+    // Up to 8 integer and 10 fractional digits first: CUR amounts carry 8-10 decimals, so one regex settles most values.
+    `WHEN regexp_full_match(${text}, '-?[0-9]{1,8}(\\.[0-9]{1,10})?') THEN CAST(${text} AS DECIMAL(18,10)) ` +
     `WHEN regexp_full_match(${text}, '-?[0-9]{1,12}(\\.[0-9]{1,6})?') THEN CAST(${text} AS DECIMAL(18,6)) ` +
-    `WHEN regexp_full_match(${text}, '-?[0-9]{1,8}\\.[0-9]{7,10}') THEN CAST(${text} AS DECIMAL(18,10)) ` +
     `ELSE CAST(${ref} AS DECIMAL(38,18)) END AS DECIMAL(38,18))`
   );
 }
