@@ -470,7 +470,7 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
   const runId = options.runId ?? `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
   partitionValues.runId(runId);
   const stagingRoot = options.layout.stagingDir(options.tenantId);
-  const release = await acquireTenantLock(stagingRoot);
+  const release = await acquireTenantLock(stagingRoot, undefined, signal);
   const workDir = path.join(stagingRoot, `import-${runId}`);
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,5 +34,18 @@ describe('import abort inside a DuckDB statement', () => {
     expect(String(statementError)).toMatch(/interrupt/i);
     await expect(readdir(layout.focusTenantDir('interrupted'))).rejects.toThrow(/ENOENT/);
     expect(await readdir(layout.stagingDir('interrupted'))).toEqual([]);
+  });
+
+  it('stops waiting for the tenant lock held by another import when the signal fires', async () => {
+    const staging = layout.stagingDir('locked');
+    // Another live import (this very process) holds the lock: without the signal the wait would last its 30 s timeout.
+    await mkdir(path.join(staging, '.lock'), { recursive: true });
+    await writeFile(path.join(staging, '.lock', 'pid'), String(process.pid));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const err = await importFocusFiles({ tenantId: 'locked', inputs: [INPUT], layout, signal: controller.signal }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'AbortError' });
+    // The other import's lock is left alone.
+    expect(await readdir(path.join(staging, '.lock'))).toEqual(['pid']);
   });
 });

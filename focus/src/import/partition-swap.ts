@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface SwapPair {
   /** Fully written new partition directory (under staging). */
@@ -51,11 +52,13 @@ function crashPoint(point: string): void {
 }
 
 /** Serialises imports of one tenant: a directory created atomically, holding the owner's pid. */
-export async function acquireTenantLock(stagingRoot: string, timeoutMs = 30_000): Promise<() => Promise<void>> {
+export async function acquireTenantLock(stagingRoot: string, timeoutMs = 30_000, signal?: AbortSignal): Promise<() => Promise<void>> {
   await mkdir(stagingRoot, { recursive: true });
   const lockDir = path.join(stagingRoot, '.lock');
   const started = Date.now();
   for (;;) {
+    // A cancelled run waiting behind another import stops now, not after the whole timeout.
+    signal?.throwIfAborted();
     try {
       await mkdir(lockDir);
       await writeFile(path.join(lockDir, 'pid'), String(process.pid));
@@ -80,7 +83,7 @@ export async function acquireTenantLock(stagingRoot: string, timeoutMs = 30_000)
       if (Date.now() - started > timeoutMs) {
         throw new Error(`Another import for this tenant is running (lock ${lockDir}, pid ${pid}); try again later`, { cause: err });
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200, undefined, { signal });
     }
   }
 }
