@@ -149,4 +149,43 @@ describe('finops check run / findings list (end to end)', () => {
     expect(unknownTenant.code).toBe(1);
     expect(unknownTenant.stderr).toContain('Tenant "ghost-co" does not exist');
   });
+
+  it('check run --all stops between checker runs on Ctrl-C: runs in progress are recorded, exit code 130', async () => {
+    const previous = { dataDir: process.env.FINOPS_DATA_DIR, databaseUrl: process.env.DATABASE_URL };
+    process.env.FINOPS_DATA_DIR = dataDir;
+    delete process.env.DATABASE_URL;
+    let stderr = '';
+    let interrupted = false;
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    // Ctrl-C as soon as the first (checker, account) run is reported.
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      if (!interrupted && /^\[1\] /m.test(stderr)) {
+        interrupted = true;
+        process.emit('SIGINT', 'SIGINT');
+      }
+      return true;
+    });
+    const runsBefore = JSON.parse((await finops('runs', 'list', '--tenant', 'demo', '--json')).stdout) as unknown[];
+    let code: number;
+    try {
+      code = await main(['node', 'finops', 'check', 'run', '--all', '--tenant', 'demo', '--inventory', DEMO_1]);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      if (previous.dataDir === undefined) delete process.env.FINOPS_DATA_DIR;
+      else process.env.FINOPS_DATA_DIR = previous.dataDir;
+      if (previous.databaseUrl !== undefined) process.env.DATABASE_URL = previous.databaseUrl;
+    }
+    expect(interrupted).toBe(true);
+    expect(code).toBe(130);
+    expect(stderr).toContain('check --all interrupted: the checker runs in progress completed and were recorded');
+    // The runner keeps one run in flight behind the current one: those two finish and are recorded, no later one
+    // starts (the inventory alone would give more than ten runs).
+    const entries = stderr.match(/^\[\d+\] .*$/gm) ?? [];
+    expect(entries.length).toBeGreaterThanOrEqual(1);
+    expect(entries.length).toBeLessThanOrEqual(2);
+    const runsAfter = JSON.parse((await finops('runs', 'list', '--tenant', 'demo', '--json')).stdout) as unknown[];
+    expect(runsAfter.length - runsBefore.length).toBe(entries.filter((e) => !/: skipped: /.test(e)).length);
+  }, SLOW);
 });

@@ -10,7 +10,11 @@ export const INTERRUPTED_EXIT_CODE = 130;
  * point (an import undoes its staging and leaves the lake and ImportState as they were), a second one exits at once
  * (the journaled swap is still recovered by the next import or read). A stop surfaces as a CliError with exit code 130.
  */
-export async function withInterrupt<T>(what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withInterrupt<T>(
+  what: string,
+  work: (signal: AbortSignal) => Promise<T>,
+  stopped = 'the step in progress was undone (lake and import state as before it); finished steps stay',
+): Promise<T> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
@@ -25,7 +29,7 @@ export async function withInterrupt<T>(what: string, work: (signal: AbortSignal)
     return await work(controller.signal);
   } catch (err) {
     if (controller.signal.aborted) {
-      throw new CliError(`${what} interrupted: the step in progress was undone (lake and import state as before it); finished steps stay`, undefined, INTERRUPTED_EXIT_CODE);
+      throw new CliError(`${what} interrupted: ${stopped}`, undefined, INTERRUPTED_EXIT_CODE);
     }
     throw err;
   } finally {

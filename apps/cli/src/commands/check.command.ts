@@ -10,6 +10,7 @@ import {
 import { builtinCheckers, describeConfig, findChecker, loadCheckers } from '@openfinops/checkers';
 import { parseTenantId } from '@openfinops/tenants';
 import { CliError, Progress, printJson, printTable } from '../cli-output.ts';
+import { withInterrupt } from '../interrupt.ts';
 
 interface CheckRunOptions {
   tenant: string;
@@ -92,15 +93,22 @@ async function runAllCommand(tenantId: string, opts: CheckRunOptions): Promise<v
     await store.assertMigrated();
     const runner = new CheckRunnerService({ prisma: store.prisma, dataDir: storeOptionsFromEnv().dataDir, checkers: loaded.checkers });
     progress.update(`check --all: tenant ${tenantId}, ${loaded.checkers.length} checker(s)${opts.inventory ? `, inventory ${opts.inventory}` : ''}`, true);
-    result = await runner.runAll({
-      tenantId,
-      ...(opts.inventory !== undefined ? { inventoryFile: opts.inventory } : {}),
-      onProgress: (m) => progress.update(m),
-      onEntry: (e, i) => {
-        progress.done();
-        process.stderr.write(`[${i + 1}] ${entryLine(e)}\n`);
-      },
-    });
+    // Ctrl-C stops between (checker, account) runs; runs already started complete, so every recorded run is whole.
+    result = await withInterrupt(
+      'check --all',
+      (signal) =>
+        runner.runAll({
+          tenantId,
+          ...(opts.inventory !== undefined ? { inventoryFile: opts.inventory } : {}),
+          onProgress: (m) => progress.update(m),
+          onEntry: (e, i) => {
+            progress.done();
+            process.stderr.write(`[${i + 1}] ${entryLine(e)}\n`);
+          },
+          signal,
+        }),
+      'the checker runs in progress completed and were recorded; the remaining ones did not run',
+    );
   } catch (err) {
     throw withHint(err, tenantId);
   } finally {
