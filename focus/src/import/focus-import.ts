@@ -455,6 +455,50 @@ async function placeConvertedFile(conn: DuckDBConnection, file: string, provider
   await rm(file, { force: true });
 }
 
+function isOutOfMemory(err: unknown): boolean {
+  return /Out of Memory Error/i.test(errorMessage(err));
+}
+
+/**
+ * Runs the source totals (on the second connection: `side` true) and the conversion side by side; whichever fails first
+ * interrupts the other, and that first failure is the one thrown. When the two scans together overrun DuckDB's
+ * memory_limit (both hold read buffers, the conversion its open row groups), the partial output is removed and the same
+ * work runs one scan at a time on the main connection, as it did before the scans ran side by side.
+ */
+export async function sourceTotalsAndConversion(ops: {
+  totals: (side: boolean) => Promise<SourceTotalsRow[]>;
+  convert: () => Promise<void>;
+  interrupt: (side: boolean) => void;
+  onTotals?: () => void;
+  beforeRetry: () => Promise<void>;
+}): Promise<SourceTotalsRow[]> {
+  const totalsDone = ops.totals(true).then(
+    (rows) => {
+      ops.onTotals?.();
+      return rows;
+    },
+    (err: unknown) => {
+      ops.interrupt(false);
+      throw err;
+    },
+  );
+  const convertDone = ops.convert().catch((err: unknown) => {
+    ops.interrupt(true);
+    throw err;
+  });
+  const [totals, converting] = await Promise.allSettled([totalsDone, convertDone]);
+  const interrupted = (r: PromiseSettledResult<unknown>): boolean => r.status === 'rejected' && /INTERRUPT/i.test(errorMessage(r.reason));
+  const failure = [totals, converting].find((r) => r.status === 'rejected' && !interrupted(r)) ?? [totals, converting].find((r) => r.status === 'rejected');
+  if (!failure) return (totals as PromiseFulfilledResult<SourceTotalsRow[]>).value;
+  const reason: unknown = (failure as PromiseRejectedResult).reason;
+  if (!isOutOfMemory(reason)) throw reason;
+  await ops.beforeRetry();
+  const rows = await ops.totals(false);
+  ops.onTotals?.();
+  await ops.convert();
+  return rows;
+}
+
 export async function importFocusFiles(options: FocusImportOptions): Promise<FocusImportResult> {
   const { signal } = options;
   signal?.throwIfAborted();
@@ -546,31 +590,23 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
       // Views are connection-local (TEMP): the totals connection builds its own `src`.
       await createSrcView(totalsConn, prepared);
       const sql = await conversionSql(format, srcColumns);
-      // Whichever scan fails first (a bad value fails both) stops the other rather than letting it read on.
-      const totalsDone = querySourceTotals(totalsConn, fastDecimalCasts(format.sourceTotalsSql)).then(
-        (rows) => {
+      const totalsSql = fastDecimalCasts(format.sourceTotalsSql);
+      sourceTotals = await sourceTotalsAndConversion({
+        totals: (side) => querySourceTotals(side ? totalsConn : conn, totalsSql),
+        // A fixed-provider source is written as one file and placed by its own billing periods below: PARTITION_BY
+        // routes every row through partitioned buffers, ~20% more CPU for the usual one-period export.
+        convert: () => (provider ? copyConvertedToFile(conn, sql, converted) : copyConvertedToStaging(conn, sql, format.provider, focusDir)),
+        interrupt: (side) => (side ? totalsConn : conn).interrupt(),
+        onTotals: () => {
           phasesMs.sourceTotals = Date.now() - phaseStart;
-          return rows;
         },
-        (err: unknown) => {
-          conn.interrupt();
-          throw err;
+        beforeRetry: async () => {
+          stopIfAborted();
+          progress(`Converting to FOCUS 1.2 (${format.id}): one scan at a time (memory limit)`);
+          await rm(converted, { force: true });
+          await rm(focusDir, { recursive: true, force: true });
         },
-      );
-      // A fixed-provider source is written as one file and placed by its own billing periods below: PARTITION_BY
-      // routes every row through partitioned buffers, ~20% more CPU for the usual one-period export.
-      const convertDone = (provider ? copyConvertedToFile(conn, sql, converted) : copyConvertedToStaging(conn, sql, format.provider, focusDir)).catch(
-        (err: unknown) => {
-          totalsConn.interrupt();
-          throw err;
-        },
-      );
-      const [totals, converting] = await Promise.allSettled([totalsDone, convertDone]);
-      // The first failure is the one to explain; the other side's is then only "interrupted".
-      if (totals.status === 'rejected' && !/INTERRUPT/i.test(errorMessage(totals.reason))) throw totals.reason;
-      if (converting.status === 'rejected') throw converting.reason;
-      if (totals.status === 'rejected') throw totals.reason;
-      sourceTotals = totals.value;
+      });
     } catch (err) {
       stopIfAborted();
       throw await explainConversionError(conn, err, prepared);
