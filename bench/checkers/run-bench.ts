@@ -3,9 +3,10 @@
  * Generates N instances + N volumes (default 100,000 each, plus proportionate EIPs/snapshots/images/NAT
  * gateways) over 20 accounts and 3 regions as lake inventory snapshots in a temp data dir, then times in
  * this one process (a) reading every snapshot with `readInventorySnapshot` and (b) the same read plus every
- * inventory checker per account, the cast of each run into an Arrow record batch (`castFindingsToBatch`, or
- * `castFindings` + record batch with `--cast records`) and a `FindingsParquetWriter` (one file of all findings by
- * default; `--writer per-run` writes one file per check run as `finops check run` does). Target: full ≤ 2 × read.
+ * inventory checker per account, the cast of each run into a `FindingsParquetWriter` (`castAndAppend`, as
+ * `CheckRunnerService` casts; `--cast batch`: `castFindingsToBatch` + `appendBatch`; `--cast records`: `castFindings`
+ * + a record batch) and its close (one file of all findings by default; `--writer per-run` writes one file per check
+ * run as `finops check run` does). Target: full ≤ 2 × read.
  * Not a test: run on demand.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
