@@ -34,8 +34,11 @@ async function finops(...args: string[]): Promise<CliResult> {
   }
 }
 
-/** In-process run for the error paths: same code as the binary, without paying a process start per case. */
-async function finopsInProcess(...args: string[]): Promise<CliResult> {
+/**
+ * In-process run for the error paths: same code as the binary, without paying a process start per case. `onStderr`
+ * sees the error output as it grows (to act mid-run, e.g. send Ctrl-C).
+ */
+async function finopsInProcess(args: string[], onStderr?: (stderr: string) => void): Promise<CliResult> {
   const previous = { dataDir: process.env.FINOPS_DATA_DIR, databaseUrl: process.env.DATABASE_URL };
   process.env.FINOPS_DATA_DIR = dataDir;
   delete process.env.DATABASE_URL;
@@ -47,6 +50,7 @@ async function finopsInProcess(...args: string[]): Promise<CliResult> {
   });
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stderr += String(chunk);
+    onStderr?.(stderr);
     return true;
   });
   try {
@@ -81,14 +85,14 @@ describe('finops check run / findings list (end to end)', () => {
   });
 
   it('tells which command to run when the store is not migrated', async () => {
-    const r = await finopsInProcess('check', 'run', '--tenant', 'demo', '--checker', 'aws/ec2-graviton', '--inventory', DEMO_1);
+    const r = await finopsInProcess(['check', 'run', '--tenant', 'demo', '--checker', 'aws/ec2-graviton', '--inventory', DEMO_1]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('finops db migrate');
   });
 
   it('migrates and asks for the tenant to be created first', async () => {
     expect((await finops('db', 'migrate')).code).toBe(0);
-    const r = await finopsInProcess('check', 'run', '--tenant', 'demo', '--checker', 'aws/ec2-graviton', '--inventory', DEMO_1);
+    const r = await finopsInProcess(['check', 'run', '--tenant', 'demo', '--checker', 'aws/ec2-graviton', '--inventory', DEMO_1]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Tenant "demo" does not exist');
     expect(r.stderr).toContain('finops tenant create demo');
@@ -141,42 +145,25 @@ describe('finops check run / findings list (end to end)', () => {
     ];
     for (const [extra, pattern] of cases) {
       const args = ['check', 'run', '--tenant', 'demo', '--checker', 'aws/ec2-graviton', ...extra];
-      const r = await finopsInProcess(...args);
+      const r = await finopsInProcess(args);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(pattern);
     }
-    const unknownTenant = await finopsInProcess('findings', 'list', '--tenant', 'ghost-co');
+    const unknownTenant = await finopsInProcess(['findings', 'list', '--tenant', 'ghost-co']);
     expect(unknownTenant.code).toBe(1);
     expect(unknownTenant.stderr).toContain('Tenant "ghost-co" does not exist');
   });
 
   it('check run --all stops between checker runs on Ctrl-C: runs in progress are recorded, exit code 130', async () => {
-    const previous = { dataDir: process.env.FINOPS_DATA_DIR, databaseUrl: process.env.DATABASE_URL };
-    process.env.FINOPS_DATA_DIR = dataDir;
-    delete process.env.DATABASE_URL;
-    let stderr = '';
     let interrupted = false;
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const runsBefore = JSON.parse((await finops('runs', 'list', '--tenant', 'demo', '--json')).stdout) as unknown[];
     // Ctrl-C as soon as the first (checker, account) run is reported.
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      if (!interrupted && /^\[1\] /m.test(stderr)) {
+    const { code, stderr } = await finopsInProcess(['check', 'run', '--all', '--tenant', 'demo', '--inventory', DEMO_1], (text) => {
+      if (!interrupted && /^\[1\] /m.test(text)) {
         interrupted = true;
         process.emit('SIGINT', 'SIGINT');
       }
-      return true;
     });
-    const runsBefore = JSON.parse((await finops('runs', 'list', '--tenant', 'demo', '--json')).stdout) as unknown[];
-    let code: number;
-    try {
-      code = await main(['node', 'finops', 'check', 'run', '--all', '--tenant', 'demo', '--inventory', DEMO_1]);
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-      if (previous.dataDir === undefined) delete process.env.FINOPS_DATA_DIR;
-      else process.env.FINOPS_DATA_DIR = previous.dataDir;
-      if (previous.databaseUrl !== undefined) process.env.DATABASE_URL = previous.databaseUrl;
-    }
     expect(interrupted).toBe(true);
     expect(code).toBe(130);
     expect(stderr).toContain('check --all interrupted: the checker runs in progress completed and were recorded');
