@@ -8,6 +8,7 @@ import { apiClient, type ApiCall, BROWSER_AVAILABLE, CHROMIUM, REQUIRE_BROWSER, 
 import { sessionTests } from './session.browser-suite.ts';
 import { tenantSwitchTests } from './tenant-switch.browser-suite.ts';
 import { bulkTriageTests } from './bulk-triage.browser-suite.ts';
+import { tenantAdminConsoleTests } from './tenant-admin-console.browser-suite.ts';
 
 const run = BROWSER_AVAILABLE || REQUIRE_BROWSER ? describe : describe.skip;
 
@@ -187,4 +188,5 @@ run(`portal in ${CHROMIUM}${BROWSER_AVAILABLE ? '' : ' (missing: FINOPS_REQUIRE_
   tenantSwitchTests(() => stack);
   bulkTriageTests(() => stack);
   consoleFormTests(() => stack);
+  tenantAdminConsoleTests(() => stack);
 });

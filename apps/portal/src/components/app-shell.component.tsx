@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { signOut } from '../app/auth.actions.ts';
 import type { Me } from '../lib/api.types.ts';
+import { managedTenantIds } from '../lib/console-access.ts';
 import { NavLink } from './nav-link.component.tsx';
 import { TenantSwitcher } from './tenant-switcher.component.tsx';
 
@@ -14,6 +15,7 @@ export function AppShell({ me, tenantId, tenantName, children, console: isConsol
   console?: boolean;
 }) {
   const base = tenantId ? `/t/${encodeURIComponent(tenantId)}` : null;
+  const managed = managedTenantIds(me);
   const tenants = me.memberships.map((m) => ({ id: m.tenantId, label: m.tenantId === tenantId && tenantName ? tenantName : m.tenantId }));
   if (tenantId && !tenants.some((t) => t.id === tenantId)) tenants.unshift({ id: tenantId, label: tenantName ?? tenantId });
   return (
@@ -46,6 +48,11 @@ export function AppShell({ me, tenantId, tenantName, children, console: isConsol
               <div className="nav-section">Operator</div>
               <NavLink href="/admin">Tenants</NavLink>
               <NavLink href="/admin/checkers">Checker catalog</NavLink>
+            </>
+          ) : managed.length > 0 ? (
+            <>
+              <div className="nav-section">Administration</div>
+              <NavLink href={tenantId && managed.includes(tenantId) ? `/admin/tenants/${encodeURIComponent(tenantId)}` : '/admin'}>Manage tenant</NavLink>
             </>
           ) : null}
         </nav>

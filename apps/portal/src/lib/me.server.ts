@@ -1,4 +1,5 @@
 import 'server-only';
+import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { api, tenantPath } from './api-client.server.ts';
 import type { Me, TenantInfo } from './api.types.ts';
@@ -13,4 +14,9 @@ export const getTenant = cache((tenantId: string) => api<TenantInfo>(tenantPath(
 export async function canTriage(tenantId: string): Promise<boolean> {
   const [me, tenant] = await Promise.all([getMe(), getTenant(tenantId)]);
   return me.isPlatformAdmin || tenant.role === 'owner' || tenant.role === 'admin' || tenant.role === 'analyst';
+}
+
+/** Console pages the API keeps for platform admins: everyone else gets the same 404 as for a page that does not exist. */
+export async function requirePlatformAdmin(): Promise<void> {
+  if (!(await getMe()).isPlatformAdmin) notFound();
 }

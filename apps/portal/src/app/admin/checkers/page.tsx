@@ -3,10 +3,12 @@ import { ListCard } from '../../../components/data-list.component.tsx';
 import { Badge, PageHeader, ProviderBadge } from '../../../components/ui.component.tsx';
 import { api, attempt } from '../../../lib/api-client.server.ts';
 import type { CheckerCatalogEntry } from '../../../lib/api.types.ts';
+import { requirePlatformAdmin } from '../../../lib/me.server.ts';
 
 export const metadata: Metadata = { title: 'Checker catalog' };
 
 export default async function CheckerCatalogPage() {
+  await requirePlatformAdmin();
   const res = await attempt(api<{ checkers: CheckerCatalogEntry[] }>('/admin/checkers').then((r) => r.checkers));
   return (
     <>

@@ -4,11 +4,18 @@ import type { ReactNode } from 'react';
 import { Badge, PageHeader } from '../../../../components/ui.component.tsx';
 import { api, attempt } from '../../../../lib/api-client.server.ts';
 import type { AdminTenant } from '../../../../lib/api.types.ts';
+import { managesTenant } from '../../../../lib/console-access.ts';
+import { getMe, getTenant } from '../../../../lib/me.server.ts';
 import { TenantTabs } from './tenant-tabs.component.tsx';
 
 export default async function AdminTenantLayout({ children, params }: { children: ReactNode; params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
-  const res = await attempt(api<AdminTenant>(`/admin/tenants/${encodeURIComponent(tenantId)}`));
+  const me = await getMe();
+  // A tenant's owners and admins see their own tenant's console (members, accounts, schedules); nobody else's.
+  if (!managesTenant(me, tenantId)) notFound();
+  const res = me.isPlatformAdmin
+    ? await attempt(api<AdminTenant>(`/admin/tenants/${encodeURIComponent(tenantId)}`))
+    : await attempt(getTenant(tenantId));
   if (!res.ok && (res.error.status === 404 || res.error.status === 400)) notFound();
   const tenant = res.ok ? res.value : null;
   return (
@@ -26,7 +33,7 @@ export default async function AdminTenantLayout({ children, params }: { children
           </Link>
         }
       />
-      <TenantTabs tenantId={tenantId} />
+      <TenantTabs tenantId={tenantId} platformAdmin={me.isPlatformAdmin} />
       {children}
     </>
   );

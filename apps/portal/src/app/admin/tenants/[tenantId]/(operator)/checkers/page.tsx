@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
-import { ActionForm } from '../../../../../components/action-form.component.tsx';
-import { DataTable } from '../../../../../components/data-list.component.tsx';
-import { FormCheckbox, FormField } from '../../../../../components/form-field.component.tsx';
-import { Badge, Card, ErrorState, ProviderBadge } from '../../../../../components/ui.component.tsx';
-import { adminTenantPath, api, attempt } from '../../../../../lib/api-client.server.ts';
-import type { CheckerCatalogEntry, TenantCheckerView } from '../../../../../lib/api.types.ts';
-import { formatDateTime } from '../../../../../lib/format.util.ts';
-import { putChecker } from '../../../admin.actions.ts';
+import { ActionForm } from '../../../../../../components/action-form.component.tsx';
+import { DataTable } from '../../../../../../components/data-list.component.tsx';
+import { FormCheckbox, FormField } from '../../../../../../components/form-field.component.tsx';
+import { Badge, Card, ErrorState, ProviderBadge } from '../../../../../../components/ui.component.tsx';
+import { adminTenantPath, api, attempt } from '../../../../../../lib/api-client.server.ts';
+import type { CheckerCatalogEntry, TenantCheckerView } from '../../../../../../lib/api.types.ts';
+import { formatDateTime } from '../../../../../../lib/format.util.ts';
+import { putChecker } from '../../../../admin.actions.ts';
 
 export const metadata: Metadata = { title: 'Checkers' };
 

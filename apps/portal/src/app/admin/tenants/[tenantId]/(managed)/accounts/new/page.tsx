@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactElement } from 'react';
-import { ActionForm } from '../../../../../../components/action-form.component.tsx';
-import { FormCheckbox, FormField } from '../../../../../../components/form-field.component.tsx';
-import { Card } from '../../../../../../components/ui.component.tsx';
-import { createAccount } from '../../../../admin.actions.ts';
+import { ActionForm } from '../../../../../../../components/action-form.component.tsx';
+import { FormCheckbox, FormField } from '../../../../../../../components/form-field.component.tsx';
+import { Card } from '../../../../../../../components/ui.component.tsx';
+import { createAccount } from '../../../../../admin.actions.ts';
 
 export const metadata: Metadata = { title: 'Connect a cloud account' };
 

@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
-import { ActionForm } from '../../../../../components/action-form.component.tsx';
-import { ListCard, ListWithCreateForm } from '../../../../../components/data-list.component.tsx';
-import { FormField } from '../../../../../components/form-field.component.tsx';
-import { Badge } from '../../../../../components/ui.component.tsx';
-import { adminTenantPath, api, attempt } from '../../../../../lib/api-client.server.ts';
-import type { Member } from '../../../../../lib/api.types.ts';
-import { formatDay } from '../../../../../lib/format.util.ts';
-import { addMember, removeMember } from '../../../admin.actions.ts';
+import { ActionForm } from '../../../../../../components/action-form.component.tsx';
+import { ListCard, ListWithCreateForm } from '../../../../../../components/data-list.component.tsx';
+import { FormField } from '../../../../../../components/form-field.component.tsx';
+import { Badge } from '../../../../../../components/ui.component.tsx';
+import { adminTenantPath, api, attempt } from '../../../../../../lib/api-client.server.ts';
+import type { Member } from '../../../../../../lib/api.types.ts';
+import { formatDay } from '../../../../../../lib/format.util.ts';
+import { addMember, removeMember } from '../../../../admin.actions.ts';
 
 export const metadata: Metadata = { title: 'Members' };
 

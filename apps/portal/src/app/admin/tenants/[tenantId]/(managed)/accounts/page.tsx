@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ActionForm } from '../../../../../components/action-form.component.tsx';
-import { ListCard } from '../../../../../components/data-list.component.tsx';
-import { Badge, ProviderBadge } from '../../../../../components/ui.component.tsx';
-import { adminTenantPath, api, attempt } from '../../../../../lib/api-client.server.ts';
-import type { CloudAccount } from '../../../../../lib/api.types.ts';
-import { formatDateTime } from '../../../../../lib/format.util.ts';
-import { setAccountEnabled, testAccount } from '../../../admin.actions.ts';
+import { ActionForm } from '../../../../../../components/action-form.component.tsx';
+import { ListCard } from '../../../../../../components/data-list.component.tsx';
+import { Badge, ProviderBadge } from '../../../../../../components/ui.component.tsx';
+import { adminTenantPath, api, attempt } from '../../../../../../lib/api-client.server.ts';
+import type { CloudAccount } from '../../../../../../lib/api.types.ts';
+import { formatDateTime } from '../../../../../../lib/format.util.ts';
+import { setAccountEnabled, testAccount } from '../../../../admin.actions.ts';
 
 export const metadata: Metadata = { title: 'Cloud accounts' };
 

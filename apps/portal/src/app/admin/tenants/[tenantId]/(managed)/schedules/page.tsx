@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
-import { ActionForm } from '../../../../../components/action-form.component.tsx';
-import { ListCard, ListWithCreateForm } from '../../../../../components/data-list.component.tsx';
-import { FormField } from '../../../../../components/form-field.component.tsx';
-import { Badge } from '../../../../../components/ui.component.tsx';
-import { adminTenantPath, api, attempt } from '../../../../../lib/api-client.server.ts';
-import type { CloudAccount, Schedule } from '../../../../../lib/api.types.ts';
-import { formatDateTime } from '../../../../../lib/format.util.ts';
-import { createSchedule, deleteSchedule, setScheduleEnabled } from '../../../admin.actions.ts';
-import { RunKindFields } from '../run-kind-fields.component.tsx';
+import { ActionForm } from '../../../../../../components/action-form.component.tsx';
+import { ListCard, ListWithCreateForm } from '../../../../../../components/data-list.component.tsx';
+import { FormField } from '../../../../../../components/form-field.component.tsx';
+import { Badge } from '../../../../../../components/ui.component.tsx';
+import { adminTenantPath, api, attempt } from '../../../../../../lib/api-client.server.ts';
+import type { CloudAccount, Schedule } from '../../../../../../lib/api.types.ts';
+import { formatDateTime } from '../../../../../../lib/format.util.ts';
+import { createSchedule, deleteSchedule, setScheduleEnabled } from '../../../../admin.actions.ts';
+import { RunKindFields } from '../../run-kind-fields.component.tsx';
 
 export const metadata: Metadata = { title: 'Schedules' };
 

@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { ActionForm } from '../../../../../../components/action-form.component.tsx';
-import { Badge, Card, EmptyState, ErrorState } from '../../../../../../components/ui.component.tsx';
-import { api, attempt } from '../../../../../../lib/api-client.server.ts';
-import type { RunDetail } from '../../../../../../lib/api.types.ts';
-import { formatDateTime } from '../../../../../../lib/format.util.ts';
-import { runAction } from '../../../../admin.actions.ts';
+import { ActionForm } from '../../../../../../../components/action-form.component.tsx';
+import { Badge, Card, EmptyState, ErrorState } from '../../../../../../../components/ui.component.tsx';
+import { api, attempt } from '../../../../../../../lib/api-client.server.ts';
+import type { RunDetail } from '../../../../../../../lib/api.types.ts';
+import { formatDateTime } from '../../../../../../../lib/format.util.ts';
+import { runAction } from '../../../../../admin.actions.ts';
 
 export const metadata: Metadata = { title: 'Run' };
 
