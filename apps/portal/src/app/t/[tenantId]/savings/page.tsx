@@ -110,7 +110,7 @@ export default async function SavingsPage({ params }: { params: Promise<{ tenant
                     </Link>
                   ),
                 },
-                { header: 'Findings', className: 'num', cell: (c) => formatCount(c.counted) },
+                { header: 'Findings', className: 'num hide-phone', cell: (c) => formatCount(c.counted) },
                 { header: 'Savings / month', className: 'num', cell: (c) => formatMoney(c.total, s.currency) },
               ]}
             />
