@@ -72,6 +72,31 @@ describe('collectInventory against the EC2 Query fake', () => {
     expect(records[4]).toMatchObject({ OwnerId: ACCOUNT, ReservationId: instances[4]!.ReservationId, Region: 'us-east-1', AccountId: ACCOUNT });
   });
 
+  it('stops between pages and regions when its signal fires: no further page, region or kind, the signal\'s reason thrown', async () => {
+    const server = await startFake({
+      'us-east-1': { instances: makeInstances(250, 'us-east-1', ACCOUNT) },
+      'us-west-2': { instances: makeInstances(5, 'us-west-2', ACCOUNT) },
+    });
+    const controller = new AbortController();
+    // Page 1 of us-east-1 is answered; page 2 is held, and the stop comes while it waits.
+    const page1 = server.hold('DescribeInstances');
+    const collecting = collectInventory(
+      input(server, { regions: ['us-east-1', 'us-west-2'], regionConcurrency: 1, kinds: ['ec2-instances', 'ebs-volumes'], pageSize: { 'ec2-instances': 100 }, signal: controller.signal }),
+    ).catch((e: unknown) => e);
+    await page1.reached;
+    const page2 = server.hold('DescribeInstances');
+    page1.release();
+    const held = await page2.reached;
+    expect(held.params.NextToken).toBeTruthy();
+    controller.abort(new Error('stopped by the test'));
+    const err = await collecting;
+    page2.release();
+    expect(err).toMatchObject({ message: 'stopped by the test' });
+    const ec2 = server.requests.filter((r) => r.service === 'ec2');
+    // Two pages asked for in the first region, nothing after: no page 3, no volumes, no second region.
+    expect(ec2.map((r) => `${r.region} ${r.action}`)).toEqual(['us-east-1 DescribeInstances', 'us-east-1 DescribeInstances']);
+  });
+
   it('asks for the API maximum page size by default', async () => {
     const server = await startFake({ 'us-east-1': { instances: makeInstances(12, 'us-east-1', ACCOUNT), volumes: [] } });
     const result = await collectInventory(input(server, { kinds: ['ec2-instances', 'ebs-volumes'] }));
