@@ -281,21 +281,6 @@ describe('FindingsParquetWriter.castAndAppend', () => {
     expect((await readFile(path.join(dir, 'throws.parquet'))).equals(reference)).toBe(true);
   });
 
-  it('builds the batch in process with FINOPS_CAST_THREAD=0, to the same bytes', async () => {
-    const previous = process.env.FINOPS_CAST_THREAD;
-    process.env.FINOPS_CAST_THREAD = '0';
-    try {
-      const writer = new FindingsParquetWriter(path.join(dir, 'in-process.parquet'));
-      expect(writer.castAndAppend(mixedInputs(), ctx).rejected.map((r) => r.index)).toEqual([2, 3, 5, 6, 7, 9, 10, 11]);
-      await writer.close();
-    } finally {
-      if (previous === undefined) delete process.env.FINOPS_CAST_THREAD;
-      else process.env.FINOPS_CAST_THREAD = previous;
-    }
-    const reference = await referenceFile('in-process-reference.parquet', [{ inputs: mixedInputs(), ctx }]);
-    expect((await readFile(path.join(dir, 'in-process.parquet'))).equals(reference)).toBe(true);
-  });
-
   it('matches the in-process file on random runs of valid, unusual and invalid findings', async () => {
     const finding = fc.record({
       resourceId: fc.constantFrom('a', 'b', ' c ', 'd\u00e9'),

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { type RecordBatch, Table as ArrowTable, tableFromIPC, tableToIPC, type Schema } from 'apache-arrow';
 import { Compression, EnabledStatistics, Table as WasmTable, WriterPropertiesBuilder, readParquet, readSchema, writeParquet } from 'parquet-wasm';
 import { type FindingColumns, findingSchemaMismatch, findingsToRecordBatch } from './finding-arrow.ts';
-import { type BatchCastOptions, type CastContext, castFindingsToBatch, castFindingsToColumns, type FindingRejection } from './finding-cast.ts';
+import { type BatchCastOptions, type CastContext, castFindingsToColumns, type FindingRejection } from './finding-cast.ts';
 import { packFindingColumns } from './finding-parquet.thread.ts';
 import { findingArrowSchema, type FindingRecord } from './finding-storage.schema.ts';
 
@@ -186,15 +186,11 @@ export class FindingsParquetWriter {
    * per-column half of the cast (finding ids, Arrow buffers) done on the encoder thread: this thread validates,
    * fingerprints and collects the column values, the encoder thread builds and encodes the batch while the caller
    * goes on. Same rejections, `onAccepted` calls (before this returns), thrown errors and file bytes as the
-   * in-process path; `FINOPS_CAST_THREAD=0` builds the batch here instead (the bench's comparison).
+   * in-process path (`appendBatch(castFindingsToBatch(...).batch)`, which callers that want the whole cast on their own
+   * thread still use; the bench's `--cast batch`).
    */
   castAndAppend(inputs: unknown[], ctx: CastContext, options: BatchCastOptions = {}): BatchAppendResult {
     if (this.closed) throw new Error(`findings writer for ${this.filePath} is closed`);
-    if (process.env.FINOPS_CAST_THREAD === '0') {
-      const { batch, rejected } = castFindingsToBatch(inputs, ctx, options);
-      this.appendBatch(batch);
-      return { rows: batch.numRows, rejected };
-    }
     const { columns, rejected, accepted } = castFindingsToColumns(inputs, ctx, options.onAccepted !== undefined);
     // As castFindingsToBatch: the callback runs once the rows are complete, and a throw leaves nothing appended.
     if (accepted) for (const finding of accepted) options.onAccepted!(finding);
