@@ -237,6 +237,30 @@ g_lines AS (
     cr.amount AS contracted,
     cr.amount AS listed
   FROM g_valid v, unnest(list_filter(v.credit_list, x -> x.is_promotion)) AS u(cr)
+),
+-- Unit prices of a usage line: its contracted and list cost over its PricingQuantity, so price × quantity gives the
+-- cost back (FOCUS ContractedCost-C-009-C, ListCost-C-009-C); the export's own price.effective_price is a tier price
+-- that need not. Divided exactly on scaled integers (DuckDB's DECIMAL division returns DOUBLE) and truncated to 12
+-- decimals; a zero quantity takes the tier price (0 × price = the zero cost). try(): a cost beyond 10^8 leaves NULL.
+g_priced AS (
+  SELECT
+    l.*,
+    CASE WHEN is_usage_line AND NULLIF(r.usage.pricing_unit, '') IS NOT NULL THEN TRY_CAST(r.usage.amount_in_pricing_units AS DECIMAL(38,18)) END AS pricing_quantity,
+    TRY_CAST(r.price.effective_price AS DECIMAL(38,18)) AS tier_price
+  FROM g_lines l
+),
+g_units AS (
+  SELECT
+    *,
+    CAST(CASE WHEN pricing_quantity > 0 THEN try(CAST(
+      (CAST(replace(CAST(CAST(contracted AS DECIMAL(38,18)) AS VARCHAR), '.', '') AS HUGEINT) * CAST(1000000000000 AS HUGEINT))
+        // CAST(replace(CAST(pricing_quantity AS VARCHAR), '.', '') AS HUGEINT) AS DECIMAL(38,0)) * CAST('0.000000000001' AS DECIMAL(38,12)))
+      WHEN pricing_quantity = 0 THEN COALESCE(tier_price, 0) END AS DECIMAL(38,18)) AS contracted_unit_price,
+    CAST(CASE WHEN pricing_quantity > 0 THEN try(CAST(
+      (CAST(replace(CAST(CAST(listed AS DECIMAL(38,18)) AS VARCHAR), '.', '') AS HUGEINT) * CAST(1000000000000 AS HUGEINT))
+        // CAST(replace(CAST(pricing_quantity AS VARCHAR), '.', '') AS HUGEINT) AS DECIMAL(38,0)) * CAST('0.000000000001' AS DECIMAL(38,12)))
+      WHEN pricing_quantity = 0 THEN COALESCE(tier_price, 0) END AS DECIMAL(38,18)) AS list_unit_price
+  FROM g_priced
 )
 SELECT
   CAST(NULLIF(r.location.zone, '') AS VARCHAR) AS "AvailabilityZone",
@@ -276,14 +300,13 @@ SELECT
   CAST(CASE WHEN NOT is_credit_row AND lower(COALESCE(r.cost_type, 'regular')) = 'regular' THEN TRY_CAST(r.usage.amount AS DECIMAL(38,18)) END AS DECIMAL(38,18)) AS "ConsumedQuantity",
   CAST(CASE WHEN NOT is_credit_row AND lower(COALESCE(r.cost_type, 'regular')) = 'regular' THEN r.usage.unit END AS VARCHAR) AS "ConsumedUnit",
   CAST(contracted AS DECIMAL(38,18)) AS "ContractedCost",
-  -- Not derivable without dividing cost by quantity (the export's price.effective_price is tiered and kept as x_).
-  CAST(NULL AS DECIMAL(38,18)) AS "ContractedUnitPrice",
+  contracted_unit_price AS "ContractedUnitPrice",
   -- No amortization data in the export: CUD fees are their own monthly rows, so EffectiveCost = BilledCost.
   CAST(billed AS DECIMAL(38,18)) AS "EffectiveCost",
   CAST(NULL AS VARCHAR) AS "InvoiceId",
   CAST('Google Cloud' AS VARCHAR) AS "InvoiceIssuerName",
   CAST(listed AS DECIMAL(38,18)) AS "ListCost",
-  CAST(NULL AS DECIMAL(38,18)) AS "ListUnitPrice",
+  list_unit_price AS "ListUnitPrice",
   CAST(CASE
     WHEN is_credit_row THEN NULL
     WHEN lower(COALESCE(r.cost_type, 'regular')) <> 'regular' THEN NULL
@@ -291,11 +314,11 @@ SELECT
     ELSE 'Standard'
   END AS VARCHAR) AS "PricingCategory",
   CAST(currency_checked AS VARCHAR) AS "PricingCurrency",
-  CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyContractedUnitPrice",
+  contracted_unit_price AS "PricingCurrencyContractedUnitPrice",
   -- The export prices and bills in one currency (currency_conversion_rate is to USD), so these equal the billing ones.
   CAST(billed AS DECIMAL(38,18)) AS "PricingCurrencyEffectiveCost",
-  CAST(NULL AS DECIMAL(38,18)) AS "PricingCurrencyListUnitPrice",
-  CAST(CASE WHEN is_usage_line AND NULLIF(r.usage.pricing_unit, '') IS NOT NULL THEN TRY_CAST(r.usage.amount_in_pricing_units AS DECIMAL(38,18)) END AS DECIMAL(38,18)) AS "PricingQuantity",
+  list_unit_price AS "PricingCurrencyListUnitPrice",
+  pricing_quantity AS "PricingQuantity",
   CAST(CASE WHEN is_usage_line THEN NULLIF(r.usage.pricing_unit, '') END AS VARCHAR) AS "PricingUnit",
   CAST('Google Cloud' AS VARCHAR) AS "ProviderName",
   CAST(COALESCE(NULLIF(r.seller_name, ''), 'Google Cloud') AS VARCHAR) AS "PublisherName",
@@ -346,4 +369,4 @@ SELECT
   CAST(TRY_CAST(r.price.effective_price AS DECIMAL(38,18)) AS DECIMAL(38,18)) AS "x_EffectiveUnitPrice",
   CAST(r.price.unit AS VARCHAR) AS "x_PriceUnit",
   CAST(TRY_CAST(r.price.pricing_unit_quantity AS DECIMAL(38,18)) AS DECIMAL(38,18)) AS "x_PricingUnitQuantity"
-FROM g_lines
+FROM g_units
