@@ -5,25 +5,30 @@
  * AWS x_ columns reach the lake.
  */
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { importFocusFiles } from '@openfinops/focus';
 import { LakeLayout } from '@openfinops/tenants';
 import { focusValidator, withDataDir } from './azure-import.helpers.ts';
 import { expectedFor, FOCUS_SAMPLE } from './import-fixtures.ts';
 
+/** Writes the FOCUS 1.0 sample's AWS rows plus `extraColumns` (SQL select items) as CSV; `limit` keeps the first rows. */
+async function awsSampleCsv(conn: DuckDBConnection, file: string, extraColumns: string, limit?: number): Promise<void> {
+  await conn.run(
+    `COPY (
+       SELECT *, ${extraColumns}
+       FROM read_csv($1, all_varchar = true, header = true, nullstr = 'NULL') WHERE ProviderName = 'AWS' ${limit === undefined ? '' : `LIMIT ${limit}`}
+     ) TO '${file.replaceAll("'", "''")}' (FORMAT csv, HEADER true, NULLSTR 'NULL')`,
+    [FOCUS_SAMPLE.input],
+  );
+}
+
 describe('aws-focus: AWS Data Exports FOCUS export', () => {
   it('is detected from its x_ columns, lands under provider=aws with the AWS rows’ totals, and keeps the x_ columns', async () => {
     await withDataDir(async (dir) => {
       const file = path.join(dir, 'aws-focus-export.csv');
       const conn = await (await DuckDBInstance.create(':memory:')).connect();
-      await conn.run(
-        `COPY (
-           SELECT *, split_part(ServiceName, ' ', 2) AS x_ServiceCode, 'APS3-EBS:VolumeUsage.gp2' AS x_UsageType, 'CreateVolume-Gp2' AS x_Operation
-           FROM read_csv($1, all_varchar = true, header = true, nullstr = 'NULL') WHERE ProviderName = 'AWS'
-         ) TO '${file.replaceAll("'", "''")}' (FORMAT csv, HEADER true, NULLSTR 'NULL')`,
-        [FOCUS_SAMPLE.input],
-      );
+      await awsSampleCsv(conn, file, `split_part(ServiceName, ' ', 2) AS x_ServiceCode, 'APS3-EBS:VolumeUsage.gp2' AS x_UsageType, 'CreateVolume-Gp2' AS x_Operation`);
       // Not strict: the sample's own rows break a few 1.0 rules (ListCost ≠ price × quantity on some rows, …).
       const result = await importFocusFiles({ tenantId: 'acme', inputs: [file], layout: new LakeLayout(path.join(dir, 'data')), validate: focusValidator });
       expect(result.format).toBe('aws-focus');
@@ -55,14 +60,13 @@ describe('focus: the upgrade fills only what a file\'s version lacks', () => {
     await withDataDir(async (dir) => {
       const file = path.join(dir, 'focus-1.2.csv');
       const conn = await (await DuckDBInstance.create(':memory:')).connect();
-      await conn.run(
-        `COPY (
-           SELECT *, 'EUR' AS PricingCurrency, '0.5' AS PricingCurrencyEffectiveCost, '0.25' AS PricingCurrencyListUnitPrice,
-             '0.2' AS PricingCurrencyContractedUnitPrice, 'Management Account' AS BillingAccountType, 'Member Account' AS SubAccountType,
-             'Storage Platform' AS ServiceSubcategory
-           FROM read_csv($1, all_varchar = true, header = true, nullstr = 'NULL') WHERE ProviderName = 'AWS' LIMIT 5
-         ) TO '${file.replaceAll("'", "''")}' (FORMAT csv, HEADER true, NULLSTR 'NULL')`,
-        [FOCUS_SAMPLE.input],
+      await awsSampleCsv(
+        conn,
+        file,
+        `'EUR' AS PricingCurrency, '0.5' AS PricingCurrencyEffectiveCost, '0.25' AS PricingCurrencyListUnitPrice,
+         '0.2' AS PricingCurrencyContractedUnitPrice, 'Management Account' AS BillingAccountType, 'Member Account' AS SubAccountType,
+         'Storage Platform' AS ServiceSubcategory`,
+        5,
       );
       const result = await importFocusFiles({ tenantId: 'acme', inputs: [file], layout: new LakeLayout(path.join(dir, 'data')), format: 'focus' });
       expect(result.rows).toBe(5);
