@@ -589,8 +589,6 @@ export async function importFocusFiles(options: FocusImportOptions): Promise<Foc
     signal?.addEventListener('abort', interruptTotals, { once: true });
     let sourceTotals: SourceTotalsRow[];
     try {
-      // Views are connection-local (TEMP): the totals connection builds its own `src`.
-      await createSrcView(totalsConn, prepared);
       const sql = await conversionSql(format, srcColumns);
       const totalsSql = fastDecimalCasts(format.sourceTotalsSql);
       sourceTotals = await sourceTotalsAndConversion({

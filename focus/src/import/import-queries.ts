@@ -91,8 +91,12 @@ export function fileGroupScanSql(files: SourceFile[], extra: { csv?: ReaderParam
   );
 }
 
+/**
+ * A view in the import's own in-memory database (each import opens its own DuckDB instance), not a TEMP one: the
+ * source-totals connection reads the same `src` as the conversion's without describing the files again.
+ */
 export async function createView(conn: DuckDBConnection, name: string, selectSql: string): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(name)} AS ${selectSql}`);
+  await conn.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${selectSql}`);
 }
 
 export interface SourceTotalsRow {
