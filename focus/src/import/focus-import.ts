@@ -9,7 +9,7 @@ import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { type LakeLayout, partitionValues } from '@openfinops/tenants';
-import { PASSTHROUGH_X_COLUMNS, SOURCE_HAS_COLUMN, type FormatProbe, type SourceFormat } from '../formats/format.ts';
+import { LAKE_PROVIDER, PASSTHROUGH_X_COLUMNS, SOURCE_HAS_COLUMN, type FormatProbe, type SourceFormat } from '../formats/format.ts';
 import { detectFormat, formats as allFormats, getFormat, knownFormatIds, UnknownFormatError } from '../formats/registry.ts';
 import { fastDecimalCasts } from './decimal-cast.ts';
 import { canonicalDecimal, fromScaled, toScaled } from './decimal-text.ts';
@@ -31,6 +31,7 @@ import {
   queryStagedPeriods,
   queryStagedTotals,
   partitionStagedFile,
+  providerPartitionExpr,
   querySourceId,
   querySourceTotals,
   quoteIdent,
@@ -338,6 +339,7 @@ async function conversionSql(format: SourceFormat, srcColumns: string[]): Promis
   }
   const present = new Set(srcColumns);
   sql = sql.replace(SOURCE_HAS_COLUMN, (_, column: string) => (present.has(column) ? 'true' : 'false'));
+  sql = sql.replaceAll(LAKE_PROVIDER, providerPartitionExpr(format.provider));
   return fastDecimalCasts(sql);
 }
 

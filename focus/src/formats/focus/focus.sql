@@ -2,12 +2,7 @@
 -- version does not have (1.1 and 1.2 additions) are NULL, except those that follow from the older version's own
 -- definitions (see docs/focus/focus.md, "Upgrade to 1.2"). `x_` columns pass through.
 WITH p AS (
-  SELECT *,
-    CASE
-      WHEN lower("ProviderName") IN ('aws', 'amazon web services') OR lower("ProviderName") LIKE 'amazon%' THEN 'aws'
-      WHEN lower("ProviderName") LIKE '%google%' OR lower("ProviderName") = 'gcp' THEN 'gcp'
-    END AS __provider
-  FROM src
+  SELECT *, {{lake_provider}} AS __provider FROM src
 )
 SELECT
   CAST("AvailabilityZone" AS VARCHAR) AS "AvailabilityZone",
