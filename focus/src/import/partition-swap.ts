@@ -83,7 +83,11 @@ export async function acquireTenantLock(stagingRoot: string, timeoutMs = 30_000,
       if (Date.now() - started > timeoutMs) {
         throw new Error(`Another import for this tenant is running (lock ${lockDir}, pid ${pid}); try again later`, { cause: err });
       }
-      await sleep(200, undefined, { signal });
+      // The timer's own AbortError would hide the signal's reason, which is what an import stops with.
+      await sleep(200, undefined, { signal }).catch((err: unknown) => {
+        signal?.throwIfAborted();
+        throw err;
+      });
     }
   }
 }
