@@ -246,21 +246,27 @@ g_priced AS (
   SELECT
     l.*,
     CASE WHEN is_usage_line AND NULLIF(r.usage.pricing_unit, '') IS NOT NULL THEN TRY_CAST(r.usage.amount_in_pricing_units AS DECIMAL(38,18)) END AS pricing_quantity,
-    TRY_CAST(r.price.effective_price AS DECIMAL(38,18)) AS tier_price
+    TRY_CAST(r.price.effective_price AS DECIMAL(38,18)) AS tier_price,
+    -- A DECIMAL(38,18) as its integer of 10^-18 units: the text always has 18 decimals.
+    CAST(replace(CAST(CAST(contracted AS DECIMAL(38,18)) AS VARCHAR), '.', '') AS HUGEINT) AS contracted_units,
+    CAST(replace(CAST(CAST(listed AS DECIMAL(38,18)) AS VARCHAR), '.', '') AS HUGEINT) AS listed_units
   FROM g_lines l
 ),
 g_units AS (
   SELECT
     *,
-    CAST(CASE WHEN pricing_quantity > 0 THEN try(CAST(
-      (CAST(replace(CAST(CAST(contracted AS DECIMAL(38,18)) AS VARCHAR), '.', '') AS HUGEINT) * CAST(1000000000000 AS HUGEINT))
-        // CAST(replace(CAST(pricing_quantity AS VARCHAR), '.', '') AS HUGEINT) AS DECIMAL(38,0)) * CAST('0.000000000001' AS DECIMAL(38,12)))
-      WHEN pricing_quantity = 0 THEN COALESCE(tier_price, 0) END AS DECIMAL(38,18)) AS contracted_unit_price,
-    CAST(CASE WHEN pricing_quantity > 0 THEN try(CAST(
-      (CAST(replace(CAST(CAST(listed AS DECIMAL(38,18)) AS VARCHAR), '.', '') AS HUGEINT) * CAST(1000000000000 AS HUGEINT))
-        // CAST(replace(CAST(pricing_quantity AS VARCHAR), '.', '') AS HUGEINT) AS DECIMAL(38,0)) * CAST('0.000000000001' AS DECIMAL(38,12)))
-      WHEN pricing_quantity = 0 THEN COALESCE(tier_price, 0) END AS DECIMAL(38,18)) AS list_unit_price
+    CAST(replace(CAST(pricing_quantity AS VARCHAR), '.', '') AS HUGEINT) AS quantity_units
   FROM g_priced
+),
+g_unit_prices AS (
+  -- units × 10^12 ÷ quantity units = the price in 10^-12 units, truncated.
+  SELECT
+    *,
+    CAST(CASE WHEN pricing_quantity > 0 THEN try(CAST(contracted_units * CAST(1000000000000 AS HUGEINT) // quantity_units AS DECIMAL(38,0)) * CAST('0.000000000001' AS DECIMAL(38,12)))
+      WHEN pricing_quantity = 0 THEN COALESCE(tier_price, 0) END AS DECIMAL(38,18)) AS contracted_unit_price,
+    CAST(CASE WHEN pricing_quantity > 0 THEN try(CAST(listed_units * CAST(1000000000000 AS HUGEINT) // quantity_units AS DECIMAL(38,0)) * CAST('0.000000000001' AS DECIMAL(38,12)))
+      WHEN pricing_quantity = 0 THEN COALESCE(tier_price, 0) END AS DECIMAL(38,18)) AS list_unit_price
+  FROM g_units
 )
 SELECT
   CAST(NULLIF(r.location.zone, '') AS VARCHAR) AS "AvailabilityZone",
@@ -369,4 +375,4 @@ SELECT
   CAST(TRY_CAST(r.price.effective_price AS DECIMAL(38,18)) AS DECIMAL(38,18)) AS "x_EffectiveUnitPrice",
   CAST(r.price.unit AS VARCHAR) AS "x_PriceUnit",
   CAST(TRY_CAST(r.price.pricing_unit_quantity AS DECIMAL(38,18)) AS DECIMAL(38,18)) AS "x_PricingUnitQuantity"
-FROM g_units
+FROM g_unit_prices
