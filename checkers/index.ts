@@ -20,3 +20,5 @@ export * from './sdk/focus-checks.ts';
 export * from './sdk/focus-coverage.ts';
 export * from './sdk/focus-fixture.ts';
 export * from './billing-checkers.ts';
+export * from './runner/inventory-check.job.ts';
+export * from './runner/inventory-check.pool.ts';

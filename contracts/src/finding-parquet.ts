@@ -65,6 +65,18 @@ export async function writeFindingsParquet(records: ReadonlyArray<FindingRecord>
 }
 
 /**
+ * One record batch (e.g. `castFindingsToBatch(...).batch`) encoded on this thread and written atomically as
+ * `writeFindingsParquet` writes: for callers already off the main thread (the inventory check workers), where
+ * handing the batch to the encoder thread would only add a copy. Same bytes as a `FindingsParquetWriter` given
+ * this one batch.
+ */
+export async function writeFindingsBatch(batch: RecordBatch, filePath: string, options: WriteFindingsOptions = {}): Promise<void> {
+  const mismatch = batch.schema === findingArrowSchema ? null : findingSchemaMismatch(batch.schema);
+  if (mismatch) throw new TypeError(`findings file ${filePath}: batch is not a findings batch: ${mismatch}`);
+  await writeFileAtomically(filePath, arrowTableToParquet(new ArrowTable(findingArrowSchema, [batch])), options);
+}
+
+/**
  * The one parquet encoder thread of the process (`finding-parquet.worker.mjs`), started on first use. It holds
  * the event loop open only while a close waits for its bytes, so a writer that is never closed cannot keep the
  * process alive.

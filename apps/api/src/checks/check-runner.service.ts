@@ -12,6 +12,11 @@ import {
   FOCUS_PROVIDER_NAMES,
   type FocusInput,
   getChecker,
+  inventoryCheckPool,
+  type InventoryCheckPool,
+  type InventoryCheckJobRun,
+  type InventoryCheckRunOutcome,
+  type SightingColumns,
   INVENTORY_KINDS,
   type InventoryKind,
   type InventorySnapshot,
@@ -41,6 +46,13 @@ export interface CheckRunnerDeps {
   logger?: CheckerLogger;
   /** Checkers to choose from (built-ins plus plugins from `loadCheckers()`); defaults to the built-ins. */
   checkers?: readonly Checker<unknown>[];
+  /**
+   * Worker threads for `runAll`'s inventory checks over the lake's snapshots (FINOPS_CHECK_WORKERS): each account's
+   * snapshots are read, checked, cast and written on a thread of the process's pool, accounts side by side. Built-in
+   * checkers with the shipped price table only; plugins, a custom `pricing` and inventory files run on this thread.
+   * 0 or unset: every check runs on this thread.
+   */
+  checkWorkers?: number;
 }
 
 export interface RunCheckInput {
@@ -285,9 +297,34 @@ export interface CheckRunAllResult {
 
 interface AllInventory {
   source: string;
-  snapshot: InventorySnapshot;
+  /** Every account's records; lake snapshots are read on the first call only (pooled checks read their own). */
+  load(): Promise<InventorySnapshot>;
   /** Accounts per kind: every account of a file; for lake snapshots, the accounts that have a snapshot of that kind. */
   accountsByKind: Map<InventoryKind, string[]>;
+}
+
+/** The lifecycle's sightings of a pooled run, one object per row again. */
+function sightingsFromColumns(columns: SightingColumns, scope: { provider: string; accountId: string; checkId: string }): FindingSighting[] {
+  const out = new Array<FindingSighting>(columns.fingerprint.length);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = {
+      fingerprint: columns.fingerprint[i]!,
+      checkId: scope.checkId,
+      provider: scope.provider,
+      accountId: scope.accountId,
+      region: columns.region[i]!,
+      resourceType: columns.resourceType[i]!,
+      resourceId: columns.resourceId[i]!,
+      estimatedMonthlySavings: columns.estimatedMonthlySavings[i]!,
+      currency: columns.currency[i]!,
+      savingsBasis: columns.savingsBasis[i]!,
+      exclusionGroup: columns.exclusionGroup[i] ?? null,
+      category: columns.category[i]!,
+      severity: columns.severity[i]!,
+      title: columns.title[i]!,
+    };
+  }
+  return out;
 }
 
 function snapshotForAccount(snapshot: InventorySnapshot, accountId: string): InventorySnapshot {
@@ -497,8 +534,14 @@ export class CheckRunnerService {
       inFlight = inFlight.then(() => record(entry));
     };
     try {
+      // Inventory checks over lake snapshots go to the worker threads first, account by account; the rest follow here.
+      const pooled = inventory ? this.pooledCheckers(checkers, inventory, settings) : [];
+      if (pooled.length > 0 && inventory) {
+        await this.runPooled({ tenantId, checkers: pooled, inventory, settings, input, progress, record });
+      }
       for (const checker of checkers) {
         input.signal?.throwIfAborted();
+        if (pooled.includes(checker)) continue;
         const kinds = checker.inputs.inventory ?? [];
         const skip = (reason: string) => recordInOrder({ checkerId: checker.id, accountId: null, status: 'skipped', runId: null, reason, stats: null });
         const setting = settings.get(checker.id);
@@ -543,7 +586,7 @@ export class CheckRunnerService {
             tenantId,
             checkerId: checker.id,
             accountId,
-            ...(kinds.length > 0 && inventory ? { inventory: snapshotForAccount(inventory.snapshot, accountId) } : {}),
+            ...(kinds.length > 0 && inventory ? { inventory: snapshotForAccount(await inventory.load(), accountId) } : {}),
             ...(focus ? { focus } : {}),
             config: input.configs?.[checker.id] ?? setting?.config,
             ...(input.now ? { now: input.now } : {}),
@@ -576,6 +619,191 @@ export class CheckRunnerService {
     return { tenantId, inventorySource: inventory?.source ?? null, entries, totals: runAllTotals(entries) };
   }
 
+  /** The checkers `runAll` hands to the worker threads: enabled built-in inventory checkers, lake snapshots, shipped prices. */
+  private pooledCheckers(
+    checkers: readonly Checker<unknown>[],
+    inventory: AllInventory,
+    settings: ReadonlyMap<string, { enabled: boolean }>,
+  ): Checker<unknown>[] {
+    if ((this.deps.checkWorkers ?? 0) < 1 || this.deps.pricing !== undefined || inventory.source !== 'lake') return [];
+    return checkers.filter((checker) => {
+      const kinds = checker.inputs.inventory ?? [];
+      return (
+        builtinCheckers.includes(checker) &&
+        checker.inputs.focus !== true &&
+        settings.get(checker.id)?.enabled !== false &&
+        kinds.some((k) => (inventory.accountsByKind.get(k)?.length ?? 0) > 0)
+      );
+    });
+  }
+
+  /**
+   * `runAll`'s pooled inventory runs: per account, a Run for each checker with snapshots there, one job on the pool
+   * (read, check, cast, write each run's file), then, on this thread and in account order, each run's lifecycle and
+   * outcome as `runCheck` records them. Up to one job per thread plus one more is in flight, so a stop (signal) waits
+   * for few jobs and no Run is created for an account whose job never started.
+   */
+  private async runPooled(args: {
+    tenantId: string;
+    checkers: readonly Checker<unknown>[];
+    inventory: AllInventory;
+    settings: ReadonlyMap<string, { config: unknown }>;
+    input: RunAllChecksInput;
+    progress: (message: string) => void;
+    record: (entry: CheckRunAllEntry) => void;
+  }): Promise<void> {
+    const { tenantId, checkers, inventory, settings, input, progress, record } = args;
+    const pool = inventoryCheckPool(this.deps.checkWorkers!);
+    const now = input.now ?? new Date();
+    const accountsOf = (checker: Checker<unknown>) => new Set((checker.inputs.inventory ?? []).flatMap((k) => inventory.accountsByKind.get(k) ?? []));
+    const perChecker = new Map(checkers.map((c) => [c, accountsOf(c)] as const));
+    const accounts = [...new Set([...perChecker.values()].flatMap((set) => [...set]))].sort();
+    const inFlight: Promise<void>[] = [];
+    // Entries are recorded in account order; every submitted account is completed even when one before it threw.
+    let recorded: Promise<void> = Promise.resolve();
+    try {
+      for (const accountId of accounts) {
+        if (inFlight.length > pool.size) await inFlight.shift()!.catch(() => undefined);
+        input.signal?.throwIfAborted();
+        const { complete } = await this.submitPooledAccount({ tenantId, accountId, checkers, perChecker, settings, input, progress, pool, now });
+        const link = () => complete(record);
+        recorded = recorded.then(link, (err: unknown) =>
+          link().then(() => {
+            throw err;
+          }),
+        );
+        inFlight.push(recorded);
+      }
+    } finally {
+      // A stop or an error still lets the jobs already submitted finish and be recorded.
+      await recorded.catch(() => undefined);
+    }
+    await recorded;
+  }
+
+  /**
+   * Creates the account's Runs and submits its job; `complete` waits for the job and records each run's outcome
+   * (lifecycle, Run status) through `record`, never throwing for a run that failed.
+   */
+  private async submitPooledAccount(args: {
+    tenantId: string;
+    accountId: string;
+    checkers: readonly Checker<unknown>[];
+    perChecker: ReadonlyMap<Checker<unknown>, ReadonlySet<string>>;
+    settings: ReadonlyMap<string, { config: unknown }>;
+    input: RunAllChecksInput;
+    progress: (message: string) => void;
+    pool: InventoryCheckPool;
+    now: Date;
+  }): Promise<{ complete: (record: (entry: CheckRunAllEntry) => void) => Promise<void> }> {
+    const { tenantId, accountId, checkers, perChecker, settings, input, progress, pool, now } = args;
+    const runs: { checker: Checker<unknown>; run: InventoryCheckJobRun; started: number }[] = [];
+    const early: CheckRunAllEntry[] = [];
+    try {
+      for (const checker of checkers) {
+        if (!perChecker.get(checker)!.has(accountId)) continue;
+        let config: unknown;
+        try {
+          config = checker.parseConfig(input.configs?.[checker.id] ?? settings.get(checker.id)?.config);
+        } catch (err) {
+          // As runCheck: a bad config fails before any Run exists.
+          early.push({ checkerId: checker.id, accountId, status: 'failed', runId: null, reason: (err as Error).message, stats: null });
+          continue;
+        }
+        const run = await this.runs.create(tenantId, {
+          kind: 'check',
+          checkId: checker.id,
+          params: { accountId, checkerVersion: checker.version, config: config as Prisma.InputJsonValue, inventory: 'lake', focus: null },
+        });
+        const parquetPath = this.layout.findingsFile(tenantId, utcDay(now), run.id);
+        if (!this.layout.isInsideTenant(tenantId, parquetPath)) throw new Error(`Findings path ${parquetPath} is outside tenant ${tenantId}`);
+        progress(`running ${checker.id} for ${tenantId}/${accountId} (run ${run.id}, worker thread)`);
+        runs.push({ checker, run: { checkerId: checker.id, checkerVersion: checker.version, runId: run.id, config, parquetPath }, started: performance.now() });
+      }
+    } catch (err) {
+      // The account's job never starts: its Runs created so far are failed, not left running.
+      for (const { run } of runs) await this.runs.markFailed(tenantId, run.runId, (err as Error).message, {}).catch(() => undefined);
+      throw err;
+    }
+    const job =
+      runs.length === 0
+        ? Promise.resolve({ outcomes: [] as InventoryCheckRunOutcome[], err: undefined })
+        : pool.run({ dataDir: this.deps.dataDir, tenantId, accountId, now: now.toISOString(), runs: runs.map((r) => r.run) }).then(
+            (outcomes) => ({ outcomes, err: undefined }),
+            (err: unknown) => ({ outcomes: undefined, err: err as Error }),
+          );
+    return {
+      complete: async (record) => {
+        for (const entry of early) record(entry);
+        const { outcomes, err } = await job;
+        for (const [index, { checker, run, started }] of runs.entries()) {
+          const outcome: InventoryCheckRunOutcome = outcomes?.[index] ?? {
+            ok: false,
+            runId: run.runId,
+            checkerId: run.checkerId,
+            error: err?.message ?? 'no outcome from the worker thread',
+            emitted: 0,
+            logs: [],
+            durationMs: 0,
+          };
+          record(await this.completePooledRun({ tenantId, accountId, checker, run, outcome, now, started }));
+        }
+      },
+    };
+  }
+
+  /** One pooled run's lifecycle and Run status, as `runCheck` records them (a failure removes the run's file). */
+  private async completePooledRun(args: {
+    tenantId: string;
+    accountId: string;
+    checker: Checker<unknown>;
+    run: InventoryCheckJobRun;
+    outcome: InventoryCheckRunOutcome;
+    now: Date;
+    started: number;
+  }): Promise<CheckRunAllEntry> {
+    const { tenantId, accountId, checker, run, outcome, now, started } = args;
+    for (const line of outcome.logs) this.deps.logger?.[line.level](line.obj, line.msg);
+    const stats: CheckRunStats = {
+      emitted: outcome.emitted,
+      valid: outcome.ok ? outcome.rows : 0,
+      rejected: outcome.ok ? outcome.rejected : 0,
+      rejections: outcome.ok ? outcome.rejections : [],
+      new: 0,
+      stillOpen: 0,
+      resolved: 0,
+      reopened: 0,
+      suppressed: 0,
+      unsuppressed: 0,
+      warnings: outcome.logs.filter((e) => e.level !== 'info').length,
+      durationMs: 0,
+    };
+    const base = { checkerId: checker.id, accountId, runId: run.runId };
+    try {
+      if (!outcome.ok) throw new Error(outcome.error);
+      await this.states.applyRun({
+        scope: { tenantId, accountId, checkId: checker.id },
+        runId: run.runId,
+        now,
+        sightings: sightingsFromColumns(outcome.sightings, { provider: outcome.provider, accountId, checkId: checker.id }),
+        onApplied: async (tx, plan: LifecyclePlan) => {
+          Object.assign(stats, plan.counts, { durationMs: Math.round(performance.now() - started) });
+          await new RunRepository(tx as unknown as PrismaClient).markSucceeded(tenantId, run.runId, { ...stats } as unknown as Prisma.InputJsonValue);
+        },
+      });
+      return { ...base, status: 'succeeded', reason: null, stats };
+    } catch (err) {
+      stats.durationMs = Math.round(performance.now() - started);
+      await rm(run.parquetPath, { force: true }).catch(() => undefined);
+      const message = err instanceof Error ? err.message : String(err);
+      await this.runs.markFailed(tenantId, run.runId, message, { ...stats } as unknown as Prisma.InputJsonValue).catch((markErr: unknown) => {
+        this.deps.logger?.error({ runId: run.runId, err: markErr }, 'could not mark the check run failed');
+      });
+      this.deps.logger?.error({ tenantId, checkerId: checker.id, accountId, runId: run.runId, err: message }, 'check run failed; continuing with the other checkers');
+      return { ...base, status: 'failed', reason: message, stats: null };
+    }
+  }
+
   private async inventoryForAll(tenantId: string, input: RunAllChecksInput, progress: (m: string) => void): Promise<AllInventory | undefined> {
     if (input.inventoryFile !== undefined && input.inventory !== undefined) {
       throw new CheckRunInputError('Give either an inventory file or an inventory snapshot, not both');
@@ -586,18 +814,21 @@ export class CheckRunnerService {
       const snapshot = input.inventory ?? (await loadInventoryFile(source));
       const accounts = inventoryAccountIds(snapshot);
       // A file is a complete picture of its accounts: a kind with no records means there are none.
-      return { source, snapshot, accountsByKind: new Map(INVENTORY_KINDS.map((k) => [k, accounts] as const)) };
+      return { source, load: () => Promise.resolve(snapshot), accountsByKind: new Map(INVENTORY_KINDS.map((k) => [k, accounts] as const)) };
     }
-    const snapshot: Record<string, unknown[]> = {};
     const accountsByKind = new Map<InventoryKind, string[]>();
     for (const kind of INVENTORY_KINDS) {
       const files = await listInventorySnapshots(this.layout, tenantId, kind);
-      if (files.length === 0) continue;
-      accountsByKind.set(kind, files.map((f) => f.accountId));
-      snapshot[kind] = await readInventorySnapshot(this.layout, tenantId, kind);
+      if (files.length > 0) accountsByKind.set(kind, files.map((f) => f.accountId));
     }
     if (accountsByKind.size === 0) return undefined;
     progress(`using the latest inventory snapshots of tenant ${tenantId}`);
-    return { source: 'lake', snapshot: snapshot as InventorySnapshot, accountsByKind };
+    let loaded: Promise<InventorySnapshot> | undefined;
+    const load = async (): Promise<InventorySnapshot> => {
+      const snapshot: Record<string, unknown[]> = {};
+      for (const kind of accountsByKind.keys()) snapshot[kind] = await readInventorySnapshot(this.layout, tenantId, kind);
+      return snapshot as InventorySnapshot;
+    };
+    return { source: 'lake', load: () => (loaded ??= load()), accountsByKind };
   }
 }

@@ -45,6 +45,8 @@ export interface DefaultJobHandlerDeps {
   dataDir: string;
   /** Built-ins plus plugins, loaded once at start (loadCheckers()). */
   checkers?: readonly Checker<unknown>[];
+  /** Worker threads for inventory checks over lake snapshots (FINOPS_CHECK_WORKERS); unset or 0: none. */
+  checkWorkers?: number;
   /** Import and inventory handlers exist only with the connectors wired in. */
   importAccount?: ImportAccountFn;
   accounts?: AccountDirectory;
@@ -67,6 +69,7 @@ export function checkJobHandler(deps: DefaultJobHandlerDeps): JobHandler {
       dataDir: deps.dataDir,
       logger: checkerLogger(log),
       ...(deps.checkers ? { checkers: deps.checkers } : {}),
+      ...(deps.checkWorkers ? { checkWorkers: deps.checkWorkers } : {}),
     });
     const result = await runner.runAll({
       tenantId,

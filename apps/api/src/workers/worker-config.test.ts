@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadWorkerConfig, parseDurationMs } from './worker-config.ts';
+import { availableParallelism } from 'node:os';
+import { loadCheckWorkers, loadWorkerConfig, parseDurationMs } from './worker-config.ts';
 
 describe('loadWorkerConfig', () => {
   it('has defaults: 60s lease, heartbeat a quarter of it, scheduler on', () => {
@@ -28,5 +29,13 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ FINOPS_RUN_LOG_RETENTION_DAYS: '0' })).toThrow(/FINOPS_RUN_LOG_RETENTION_DAYS must be a whole number >= 1/);
     expect(() => loadWorkerConfig({ FINOPS_RUN_LOG_RETENTION_DAYS: '30d' })).toThrow(/FINOPS_RUN_LOG_RETENTION_DAYS must be a whole number >= 1, got "30d"/);
     expect(() => loadWorkerConfig({ FINOPS_SCHEDULER: 'maybe' })).toThrow(/FINOPS_SCHEDULER must be on or off/);
+  });
+
+  it('FINOPS_CHECK_WORKERS: one check thread per CPU up to 4 by default, 0 for none, anything else named', () => {
+    expect(loadWorkerConfig({}).checkWorkers).toBe(Math.min(4, availableParallelism()));
+    expect(loadCheckWorkers({ FINOPS_CHECK_WORKERS: '0' })).toBe(0);
+    expect(loadCheckWorkers({ FINOPS_CHECK_WORKERS: ' 6 ' })).toBe(6);
+    expect(() => loadCheckWorkers({ FINOPS_CHECK_WORKERS: 'two' })).toThrow(/FINOPS_CHECK_WORKERS must be a whole number from 0 to 64, got "two"/);
+    expect(() => loadWorkerConfig({ FINOPS_CHECK_WORKERS: '65' })).toThrow(/FINOPS_CHECK_WORKERS must be a whole number from 0 to 64, got "65"/);
   });
 });

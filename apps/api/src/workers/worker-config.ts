@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError } from '../config/api-config.ts';
 import type { BackoffPolicy } from './backoff.ts';
 
@@ -17,6 +18,8 @@ export interface WorkerConfig {
   schedulerTickMs: number;
   /** Run log lines older than this many days are deleted by the scheduler (FINOPS_RUN_LOG_RETENTION_DAYS). */
   runLogRetentionDays: number;
+  /** Threads for inventory checks over lake snapshots (FINOPS_CHECK_WORKERS; 0: on the job's own thread). */
+  checkWorkers: number;
 }
 
 /** A ConfigError, so `finops serve` (which validates worker settings at boot whatever the role) reports it the same way. */
@@ -56,6 +59,18 @@ function positiveInt(env: NodeJS.ProcessEnv, variable: string, fallback: number)
   return Number(raw);
 }
 
+/**
+ * FINOPS_CHECK_WORKERS: worker threads a check run uses for inventory checks over lake snapshots (CheckRunnerService
+ * `checkWorkers`). Default: one per CPU, at most 4 (accounts are checked side by side; more threads than cores only
+ * add memory). 0 runs every check on the calling thread.
+ */
+export function loadCheckWorkers(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FINOPS_CHECK_WORKERS?.trim();
+  if (!raw) return Math.min(4, availableParallelism());
+  if (!/^\d+$/.test(raw) || Number(raw) > 64) throw new WorkerConfigError('FINOPS_CHECK_WORKERS', `must be a whole number from 0 to 64, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Pick<WorkerConfig, 'concurrency'>> = {}): WorkerConfig {
   const leaseMs = duration(env, 'FINOPS_WORKER_LEASE', 60_000);
   const heartbeatMs = duration(env, 'FINOPS_WORKER_HEARTBEAT', Math.max(1, Math.floor(leaseMs / 4)));
@@ -77,5 +92,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env, overrides
     scheduler: schedulerFlag === 'on',
     schedulerTickMs: duration(env, 'FINOPS_SCHEDULER_TICK', 30_000),
     runLogRetentionDays: positiveInt(env, 'FINOPS_RUN_LOG_RETENTION_DAYS', 90),
+    checkWorkers: loadCheckWorkers(env),
   };
 }

@@ -68,6 +68,7 @@ export async function createWorkerRuntime(options: WorkerRuntimeOptions): Promis
       prisma,
       dataDir: options.dataDir,
       checkers: (await loadCheckers({ logger: { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m), error: (o, m) => logger.error(o, m) } })).checkers,
+      checkWorkers: config.checkWorkers,
       ...options.connectors,
     });
   const worker = new WorkerService(new RunQueueRepository(prisma), new RunLogRepository(prisma), handlers, logger, {

@@ -1,5 +1,6 @@
 import { type Command } from 'commander';
 import {
+  loadCheckWorkers,
   CheckRunnerService,
   openStore,
   storeOptionsFromEnv,
@@ -84,6 +85,8 @@ export function checkRunAllJson(r: CheckRunAllResult): object {
 }
 
 async function runAllCommand(tenantId: string, opts: CheckRunOptions): Promise<void> {
+  // Validated before anything runs: a bad FINOPS_CHECK_WORKERS stops the command naming it.
+  const checkWorkers = loadCheckWorkers();
   const loaded = await loadCheckers();
   for (const e of loaded.errors) process.stderr.write(`warning: ${e.message}\n`);
   const progress = new Progress(true);
@@ -91,7 +94,7 @@ async function runAllCommand(tenantId: string, opts: CheckRunOptions): Promise<v
   let result: CheckRunAllResult;
   try {
     await store.assertMigrated();
-    const runner = new CheckRunnerService({ prisma: store.prisma, dataDir: storeOptionsFromEnv().dataDir, checkers: loaded.checkers });
+    const runner = new CheckRunnerService({ prisma: store.prisma, dataDir: storeOptionsFromEnv().dataDir, checkers: loaded.checkers, checkWorkers });
     progress.update(`check --all: tenant ${tenantId}, ${loaded.checkers.length} checker(s)${opts.inventory ? `, inventory ${opts.inventory}` : ''}`, true);
     // Ctrl-C stops between (checker, account) runs; runs already started complete, so every recorded run is whole.
     result = await withInterrupt(
