@@ -256,6 +256,9 @@ async function pooledRun(dataDir: string, layout: LakeLayout, pool: InventoryChe
   return { totalMs: performance.now() - started, cpuMs: cpuMs() - cpuStarted, phases, rows: 0, perCheck, files };
 }
 
+const SETTLE_MS = 1500;
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -299,10 +302,14 @@ try {
   const fulls: FullResult[] = [];
   let rowsRead = 0;
   for (let i = 0; i < repeat; i++) {
+    // Each phase starts on a quiet process: the previous phase's threads may still be collecting garbage (V8 shrinks
+    // an idle heap in the background), which would slow the next phase and flatter or spoil the ratio.
+    await settle();
     const r = await readOnly(layout, generated.accountIds);
     reads.push(r.ms);
     readCpus.push(r.cpuMs);
     rowsRead = r.rows;
+    await settle();
     const f = pool ? await pooledRun(dataDir, layout, pool, generated.accountIds, i) : await fullRun(layout, generated.accountIds, i);
     // The pool's threads read the same snapshots; their row counts are not sent back.
     if (pool) f.rows = r.rows;
