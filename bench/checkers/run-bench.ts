@@ -1,12 +1,14 @@
 /**
- * `npm run bench:checkers -- [--instances N] [--accounts N] [--seed N] [--repeat N] [--writer single|per-run] [--cast thread|batch|records] [--keep]`
+ * `npm run bench:checkers -- [--instances N] [--accounts N] [--seed N] [--repeat N] [--pipeline pool|inline] [--workers N] [--writer single|per-run] [--cast thread|batch|records] [--keep]`
  * Generates N instances + N volumes (default 100,000 each, plus proportionate EIPs/snapshots/images/NAT
  * gateways) over 20 accounts and 3 regions as lake inventory snapshots in a temp data dir, then times in
- * this one process (a) reading every snapshot with `readInventorySnapshot` and (b) the same read plus every
- * inventory checker per account, the cast of each run into a `FindingsParquetWriter` (`castAndAppend`, as
- * `CheckRunnerService` casts; `--cast batch`: `castFindingsToBatch` + `appendBatch`; `--cast records`: `castFindings`
- * + a record batch) and its close (one file of all findings by default; `--writer per-run` writes one file per check
- * run as `finops check run` does). Target: full ≤ 2 × read.
+ * this one process (a) reading every snapshot with `readInventorySnapshot` and (b) every inventory checker over
+ * every account with its findings written. `--pipeline pool` (default): as `CheckRunnerService.runAll` with lake
+ * snapshots, one `InventoryCheckPool` job per account on `--workers` threads (default: FINOPS_CHECK_WORKERS' default,
+ * one per CPU up to 4), each job reading, checking, casting and writing one parquet file per run. `--pipeline inline`:
+ * everything on this thread, each run cast into a `FindingsParquetWriter` (`castAndAppend`; `--cast batch`:
+ * `castFindingsToBatch` + `appendBatch`; `--cast records`: `castFindings` + a record batch) and closed (one file of
+ * all findings by default; `--writer per-run`: one file per run). Target: full ≤ 2 × read.
  * Not a test: run on demand.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
