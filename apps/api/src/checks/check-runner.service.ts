@@ -130,6 +130,10 @@ export class CheckRunFailedError extends Error {
 
 const MAX_REJECTIONS_IN_STATS = 50;
 
+function emptyStats(): CheckRunStats {
+  return { emitted: 0, valid: 0, rejected: 0, rejections: [], new: 0, stillOpen: 0, resolved: 0, reopened: 0, suppressed: 0, unsuppressed: 0, warnings: 0, durationMs: 0 };
+}
+
 /** Adds line and column to V8's "at position N" when the runtime's message lacks them (Node 20). */
 export function withLineColumn(message: string, text: string): string {
   const match = /at position (\d+)(?! \(line)/.exec(message);
@@ -412,20 +416,7 @@ export class CheckRunnerService {
       const runId = run.id;
       const parquetPath = this.layout.findingsFile(tenantId, utcDay(now), runId);
       const captured = memoryLogger();
-      const stats: CheckRunStats = {
-        emitted: 0,
-        valid: 0,
-        rejected: 0,
-        rejections: [],
-        new: 0,
-        stillOpen: 0,
-        resolved: 0,
-        reopened: 0,
-        suppressed: 0,
-        unsuppressed: 0,
-        warnings: 0,
-        durationMs: 0,
-      };
+      const stats = emptyStats();
       let wroteFile = false;
 
       try {
@@ -765,18 +756,10 @@ export class CheckRunnerService {
     const { tenantId, accountId, checker, run, outcome, now, started } = args;
     for (const line of outcome.logs) this.deps.logger?.[line.level](line.obj, line.msg);
     const stats: CheckRunStats = {
+      ...emptyStats(),
       emitted: outcome.emitted,
-      valid: outcome.ok ? outcome.rows : 0,
-      rejected: outcome.ok ? outcome.rejected : 0,
-      rejections: outcome.ok ? outcome.rejections : [],
-      new: 0,
-      stillOpen: 0,
-      resolved: 0,
-      reopened: 0,
-      suppressed: 0,
-      unsuppressed: 0,
+      ...(outcome.ok ? { valid: outcome.rows, rejected: outcome.rejected, rejections: outcome.rejections } : {}),
       warnings: outcome.logs.filter((e) => e.level !== 'info').length,
-      durationMs: 0,
     };
     const base = { checkerId: checker.id, accountId, runId: run.runId };
     try {
