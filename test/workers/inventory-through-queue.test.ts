@@ -77,11 +77,12 @@ describeStores('inventory runs through the queue (EC2 and STS fake)', (suite) =>
     process.env.AWS_ENDPOINT_URL_STS = server.endpoint;
     process.env.AWS_ENDPOINT_URL_EC2 = server.endpoint;
 
-    const handlers = defaultJobHandlers({ prisma, dataDir, ...connectorJobDeps(suite.store, dataDir, env) });
+    // Check jobs use two check threads, as FINOPS_CHECK_WORKERS does on a two-core machine.
+    const handlers = defaultJobHandlers({ prisma, dataDir, checkWorkers: 2, ...connectorJobDeps(suite.store, dataDir, env) });
     const queue = new RunQueueRepository(prisma);
     const logs = new RunLogRepository(prisma);
     runs = new RunService(new RunRepository(prisma), queue, logs, new AuditLogRepository(prisma));
-    worker = new WorkerService(queue, logs, { inventory: handlers.inventory! }, pino({ level: 'silent' }), {
+    worker = new WorkerService(queue, logs, { inventory: handlers.inventory!, check: handlers.check! }, pino({ level: 'silent' }), {
       concurrency: 1,
       leaseMs: 20_000,
       heartbeatMs: 2_000,
@@ -116,6 +117,26 @@ describeStores('inventory runs through the queue (EC2 and STS fake)', (suite) =>
     const assume = server.requests.filter((r) => r.service === 'sts');
     expect(assume.length).toBeGreaterThanOrEqual(1);
     expect(assume[0]!.accessKeyId).toBe(PLATFORM_ACCESS_KEY);
+  });
+
+  it('a check run over the collected snapshots runs the inventory checks on the check threads and opens findings', async () => {
+    const collected = await runs.trigger(TENANT, { kind: 'inventory', cloudAccountId: withRole, actor: 'test' });
+    expect(await waitFor('the inventory run', finished(collected.run.id))).toMatchObject({ status: 'succeeded' });
+    const { run } = await runs.trigger(TENANT, { kind: 'check', actor: 'test' });
+    const done = await waitFor('the check run', finished(run.id));
+    expect(done).toMatchObject({ status: 'succeeded' });
+    type Entry = { checkerId: string; accountId: string | null; status: string; runId: string | null };
+    const entries = (done.stats as { entries: Entry[] }).entries;
+    const inventoryRuns = entries.filter((e) => e.accountId === ACCOUNT);
+    // Every built-in inventory checker ran for the collected account; none failed.
+    expect(inventoryRuns.map((e) => e.checkerId)).toEqual(expect.arrayContaining(['aws/ebs-unattached', 'aws/ec2-stopped-with-volumes', 'aws/eip-unassociated']));
+    expect(inventoryRuns.every((e) => e.status === 'succeeded')).toBe(true);
+    // They went through the pool (its runs record the lake as their inventory; the calling thread's say "snapshot").
+    const checkRuns = new RunRepository(suite.store.prisma);
+    for (const e of inventoryRuns) expect((await checkRuns.get(TENANT, e.runId!))?.params).toMatchObject({ accountId: ACCOUNT, inventory: 'lake' });
+    const open = await suite.store.prisma.findingState.findMany({ where: { tenantId: TENANT, accountId: ACCOUNT, status: 'open' } });
+    expect(open.length).toBeGreaterThan(0);
+    expect(new Set(open.map((f) => f.checkId)).size).toBeGreaterThan(1);
   });
 
   it('a run cancelled while an EC2 call is in flight aborts the call, ends cancelled and leaves the previous snapshots as they were', async () => {
