@@ -82,6 +82,19 @@ describe('InventoryCheckPool', () => {
     expect((await pool.run(job('after'))).every((o) => o.ok)).toBe(true);
   });
 
+  it('a thread that dies fails its job with the reason; the job queued behind it runs on a new thread', async () => {
+    const dying = new InventoryCheckPool(1, { entry: new URL('./testing/dying-check.worker.mjs', import.meta.url) });
+    try {
+      const lost = dying.run(job('die', { accountId: 'die' }));
+      const queued = dying.run(job('next'));
+      await expect(lost).rejects.toThrow('inventory check thread exited with code 3');
+      await expect(queued).resolves.toEqual([]);
+      await expect(dying.run(job('later'))).resolves.toEqual([]);
+    } finally {
+      await dying.close();
+    }
+  });
+
   it('a closed pool refuses jobs and rejects the queued ones', async () => {
     const closing = new InventoryCheckPool(1);
     const first = closing.run(job('c1'));

@@ -32,9 +32,16 @@ export class InventoryCheckPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(readonly size: number) {
+  private readonly entry: URL;
+
+  /** `options.entry` replaces the thread's entry module (tests: a thread that dies on cue). */
+  constructor(
+    readonly size: number,
+    options: { entry?: URL } = {},
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`InventoryCheckPool: size must be a positive integer, got ${size}`);
     this.slots = new Array<Slot | undefined>(size).fill(undefined);
+    this.entry = options.entry ?? new URL('./inventory-check.worker.mjs', import.meta.url);
   }
 
   /** The job's run outcomes; rejects only when the job as a whole could not run (its thread died, a bad job). */
@@ -75,7 +82,7 @@ export class InventoryCheckPool {
   }
 
   private start(index: number): Slot {
-    const worker = new Worker(new URL('./inventory-check.worker.mjs', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const worker = new Worker(this.entry, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     const slot: Slot = { worker, current: undefined };
     worker.on('message', (message: { id: number; outcomes?: InventoryCheckRunOutcome[]; error?: string }) => {
       const current = slot.current;
