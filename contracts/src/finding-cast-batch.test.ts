@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_DECIMAL_SCALE, formatDecimal } from './decimal.ts';
 import { type AcceptedFinding, castFindings, castFindingsToBatch } from './finding-cast.ts';
 import { findingRecordsFromTable, findingsToRecordBatch } from './finding-arrow.ts';
-import { arrowTableToParquet, FindingsParquetWriter, readFindingsParquet, writeFindingsParquet } from './finding-parquet.ts';
+import { arrowTableToParquet, FindingsParquetWriter, readFindingsParquet, writeFindingsBatch, writeFindingsParquet } from './finding-parquet.ts';
 import { findingArrowSchema } from './finding-storage.schema.ts';
 import { sampleWireFinding } from './testing/finding-samples.ts';
 
@@ -192,6 +192,21 @@ describe('FindingsParquetWriter', () => {
     await writer.close();
     expect((await readFindingsParquet(path.join(dir, 'empty.parquet'))).numRows).toBe(0);
     expect((await readFile(path.join(dir, 'empty.parquet'))).subarray(0, 4).toString()).toBe('PAR1');
+  });
+
+  it('writeFindingsBatch writes on the calling thread the bytes a writer given the same batch writes, and refuses another schema', async () => {
+    const { batch } = castFindingsToBatch(mixedInputs(), ctx);
+    const viaWriter = new FindingsParquetWriter(path.join(dir, 'one-batch-writer.parquet'));
+    viaWriter.appendBatch(batch);
+    await viaWriter.close();
+    await writeFindingsBatch(batch, path.join(dir, 'one-batch-here.parquet'));
+    const here = await readFile(path.join(dir, 'one-batch-here.parquet'));
+    expect(Buffer.compare(here, await readFile(path.join(dir, 'one-batch-writer.parquet')))).toBe(0);
+    expect((await readFindingsParquet(path.join(dir, 'one-batch-here.parquet'))).numRows).toBe(batch.numRows);
+
+    const refused = path.join(dir, 'refused.parquet');
+    await expect(writeFindingsBatch(batch.selectAt([0, 1]), refused)).rejects.toThrow(`findings file ${refused}: batch is not a findings batch`);
+    expect((await readdir(dir)).filter((f) => f.includes('refused'))).toEqual([]);
   });
 });
 

@@ -64,6 +64,11 @@ export async function writeFindingsParquet(records: ReadonlyArray<FindingRecord>
   await writer.close();
 }
 
+function assertFindingsBatch(batch: RecordBatch, where: string): void {
+  const mismatch = batch.schema === findingArrowSchema ? null : findingSchemaMismatch(batch.schema);
+  if (mismatch) throw new TypeError(`${where}: batch is not a findings batch: ${mismatch}`);
+}
+
 /**
  * One record batch (e.g. `castFindingsToBatch(...).batch`) encoded on this thread and written atomically as
  * `writeFindingsParquet` writes: for callers already off the main thread (the inventory check workers), where
@@ -71,8 +76,7 @@ export async function writeFindingsParquet(records: ReadonlyArray<FindingRecord>
  * this one batch.
  */
 export async function writeFindingsBatch(batch: RecordBatch, filePath: string, options: WriteFindingsOptions = {}): Promise<void> {
-  const mismatch = batch.schema === findingArrowSchema ? null : findingSchemaMismatch(batch.schema);
-  if (mismatch) throw new TypeError(`findings file ${filePath}: batch is not a findings batch: ${mismatch}`);
+  assertFindingsBatch(batch, `findings file ${filePath}`);
   await writeFileAtomically(filePath, arrowTableToParquet(new ArrowTable(findingArrowSchema, [batch])), options);
 }
 
@@ -186,8 +190,7 @@ export class FindingsParquetWriter {
   /** Appends a batch from `castFindingsToBatch` or `findingsToRecordBatch`; its schema must be `findingArrowSchema`. */
   appendBatch(batch: RecordBatch): void {
     if (this.closed) throw new Error(`findings writer for ${this.filePath} is closed`);
-    const mismatch = batch.schema === findingArrowSchema ? null : findingSchemaMismatch(batch.schema);
-    if (mismatch) throw new TypeError(`findings writer for ${this.filePath}: batch is not a findings batch: ${mismatch}`);
+    assertFindingsBatch(batch, `findings writer for ${this.filePath}`);
     // The thread keeps an empty batch only as the writer's first, whichever way the earlier ones arrived.
     encoder.append(this.thread.worker, this.thread.id, tableToIPC(new ArrowTable(findingArrowSchema, [batch]), 'stream'), batch.numRows);
     this.rows += batch.numRows;
