@@ -58,7 +58,6 @@ interface RunOutcomeBase {
   checkerId: string;
   /** The checker's log lines, in order (forwarded by the caller). */
   logs: LogEntry[];
-  durationMs: number;
 }
 
 export interface InventoryCheckRunSucceeded extends RunOutcomeBase {
@@ -150,10 +149,9 @@ export async function runInventoryCheckJob(job: InventoryCheckJob): Promise<Inve
   // Each file is written (fsyncs included) while the next run's checks go on; the job answers once all are durable.
   const writes: { index: number; written: Promise<void> }[] = [];
   for (const { run, checker, error } of resolved) {
-    const started = performance.now();
     const captured = memoryLogger();
     if (!checker) {
-      outcomes.push({ ok: false, runId: run.runId, checkerId: run.checkerId, error: error ?? 'unknown checker', emitted: 0, logs: [], durationMs: 0 });
+      outcomes.push({ ok: false, runId: run.runId, checkerId: run.checkerId, error: error ?? 'unknown checker', emitted: 0, logs: [] });
       continue;
     }
     let emitted = 0;
@@ -210,7 +208,6 @@ export async function runInventoryCheckJob(job: InventoryCheckJob): Promise<Inve
         provider: checker.provider,
         sightings,
         logs: cloneableLogs(captured.entries),
-        durationMs: Math.round(performance.now() - started),
       });
     } catch (err) {
       outcomes.push({
@@ -220,7 +217,6 @@ export async function runInventoryCheckJob(job: InventoryCheckJob): Promise<Inve
         error: err instanceof Error ? err.message : String(err),
         emitted,
         logs: cloneableLogs(captured.entries),
-        durationMs: Math.round(performance.now() - started),
       });
     }
   }
@@ -236,7 +232,6 @@ export async function runInventoryCheckJob(job: InventoryCheckJob): Promise<Inve
         error: `writing findings: ${err instanceof Error ? err.message : String(err)}`,
         emitted: outcome.emitted,
         logs: outcome.logs,
-        durationMs: outcome.durationMs,
       };
     }
   }

@@ -13,6 +13,7 @@ import {
   type FocusInput,
   getChecker,
   inventoryCheckPool,
+  MAX_REJECTIONS_RETURNED,
   type InventoryCheckPool,
   type InventoryCheckJobRun,
   type InventoryCheckRunOutcome,
@@ -128,7 +129,6 @@ export class CheckRunFailedError extends Error {
   }
 }
 
-const MAX_REJECTIONS_IN_STATS = 50;
 
 function emptyStats(): CheckRunStats {
   return { emitted: 0, valid: 0, rejected: 0, rejections: [], new: 0, stillOpen: 0, resolved: 0, reopened: 0, suppressed: 0, unsuppressed: 0, warnings: 0, durationMs: 0 };
@@ -452,7 +452,7 @@ export class CheckRunnerService {
           stats.emitted = emitted.length;
           stats.valid = rows;
           stats.rejected = rejected.length;
-          stats.rejections = rejected.slice(0, MAX_REJECTIONS_IN_STATS);
+          stats.rejections = rejected.slice(0, MAX_REJECTIONS_RETURNED);
           stats.warnings = captured.entries.filter((e) => e.level !== 'info').length;
           if (outOfScope) {
             throw new Error(
@@ -735,7 +735,6 @@ export class CheckRunnerService {
             error: err?.message ?? 'no outcome from the worker thread',
             emitted: 0,
             logs: [],
-            durationMs: 0,
           };
           record(await this.completePooledRun({ tenantId, accountId, checker, run, outcome, now, started }));
         }
