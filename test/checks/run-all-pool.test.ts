@@ -7,6 +7,7 @@ import {
   defineChecker,
   INVENTORY_KINDS,
   type InventorySnapshot,
+  memoryLogger,
   inventorySnapshotFile,
   writeInventorySnapshot,
 } from '@openfinops/checkers';
@@ -82,6 +83,8 @@ describeStores('CheckRunnerService.runAll with check worker threads', (suite) =>
   let layout: LakeLayout;
   let pooled: CheckRunnerService;
   let inline: CheckRunnerService;
+  const pooledLog = memoryLogger();
+  const inlineLog = memoryLogger();
 
   beforeAll(async () => {
     const { store, dataDir } = suite.testStore;
@@ -94,8 +97,8 @@ describeStores('CheckRunnerService.runAll with check worker threads', (suite) =>
     await writeEstate(layout, BROKEN, demo, ACCOUNTS);
     // Another tenant's estate with one more account: a pooled run must never see it.
     await writeEstate(layout, OTHER, demo, [...ACCOUNTS, '444444444444']);
-    pooled = new CheckRunnerService({ prisma: store.prisma, dataDir, checkers, checkWorkers: 2 });
-    inline = new CheckRunnerService({ prisma: store.prisma, dataDir, checkers });
+    pooled = new CheckRunnerService({ prisma: store.prisma, dataDir, checkers, checkWorkers: 2, logger: pooledLog });
+    inline = new CheckRunnerService({ prisma: store.prisma, dataDir, checkers, logger: inlineLog });
   }, 120_000);
 
   it('gives the same runs, findings, files and lifecycle as running every check on the calling thread', async () => {
@@ -115,6 +118,15 @@ describeStores('CheckRunnerService.runAll with check worker threads', (suite) =>
     const pooledEntries = threads.entries.filter((e) => e.checkerId !== pluginChecker.id);
     expect(pooledEntries.map((e) => [e.accountId, e.checkerId])).toEqual(ACCOUNTS.flatMap((a) => inventoryCheckers.map((c) => [a, c.id])));
     expect(threads.entries.slice(-ACCOUNTS.length).map((e) => e.checkerId)).toEqual(ACCOUNTS.map(() => pluginChecker.id));
+
+    // The checkers' log lines crossed back from the threads to the runner's logger, the same lines as on this thread.
+    const skipped = (log: typeof pooledLog) =>
+      log.entries
+        .filter((e) => e.msg === 'stopped instance skipped: no stop time in StateTransitionReason')
+        .map((e) => `${e.level} ${(e.obj as { instanceId: string }).instanceId}`)
+        .sort();
+    expect(skipped(pooledLog).length).toBeGreaterThan(0);
+    expect(skipped(pooledLog)).toEqual(skipped(inlineLog));
 
     // The lifecycle saw the same findings (fingerprints differ by tenant; what they describe does not).
     const describe = async (tenantId: string) =>

@@ -149,6 +149,14 @@ describe('finops check run / findings list (end to end)', () => {
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(pattern);
     }
+    process.env.FINOPS_CHECK_WORKERS = 'many';
+    try {
+      const badWorkers = await finopsInProcess(['check', 'run', '--all', '--tenant', 'demo']);
+      expect(badWorkers.code).toBe(1);
+      expect(badWorkers.stderr).toContain('FINOPS_CHECK_WORKERS must be a whole number from 0 to 64, got "many"');
+    } finally {
+      delete process.env.FINOPS_CHECK_WORKERS;
+    }
     const unknownTenant = await finopsInProcess(['findings', 'list', '--tenant', 'ghost-co']);
     expect(unknownTenant.code).toBe(1);
     expect(unknownTenant.stderr).toContain('Tenant "ghost-co" does not exist');
