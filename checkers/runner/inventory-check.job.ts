@@ -1,4 +1,4 @@
-import { castFindingsToBatch, type FindingRejection, FINDING_DECIMAL_SCALE, formatDecimal, writeFindingsBatch } from '@openfinops/contracts';
+import { type AcceptedFinding, castFindingsToBatch, type FindingRejection, FINDING_DECIMAL_SCALE, formatDecimal, writeFindingsBatch } from '@openfinops/contracts';
 import { LakeLayout } from '@openfinops/tenants';
 import { readInventorySnapshot } from '../collectors/inventory-snapshot.repository.ts';
 import { ec2OnDemandLinuxPricing } from '../aws/pricing/ec2-pricing.ts';
@@ -36,10 +36,12 @@ export interface InventoryCheckJobRun {
 
 /**
  * The lifecycle's view of a run's findings, one array per field (cheaper to move between threads than one object
- * per finding). The run's provider, account and check are the same for every row and are not repeated.
+ * per finding). The run's account and check are the same for every row (`sightingCollector` makes sure) and are
+ * not repeated.
  */
 export interface SightingColumns {
   fingerprint: string[];
+  provider: string[];
   region: string[];
   resourceType: string[];
   resourceId: string[];
@@ -67,7 +69,6 @@ export interface InventoryCheckRunSucceeded extends RunOutcomeBase {
   rejected: number;
   /** The first rejections (at most `MAX_REJECTIONS_RETURNED`); `rejected` has the count. */
   rejections: FindingRejection[];
-  provider: string;
   sightings: SightingColumns;
 }
 
@@ -87,9 +88,19 @@ function kindsOf(checkers: readonly Checker<unknown>[]): InventoryKind[] {
   return [...new Set(checkers.flatMap((c) => c.inputs.inventory ?? []))];
 }
 
-function emptySightings(): SightingColumns {
-  return {
+/**
+ * Collects a run's accepted findings (`onAccepted` of the cast) as sighting columns, and remembers the first finding
+ * outside the run's scope: a run covers only its own check and account, whichever thread it runs on.
+ */
+export function sightingCollector(scope: { accountId: string; checkId: string }): {
+  columns: SightingColumns;
+  onAccepted: (finding: AcceptedFinding) => void;
+  /** The error that fails the run when a finding was out of scope. */
+  outOfScopeError(): Error | undefined;
+} {
+  const columns: SightingColumns = {
     fingerprint: [],
+    provider: [],
     region: [],
     resourceType: [],
     resourceId: [],
@@ -100,6 +111,30 @@ function emptySightings(): SightingColumns {
     category: [],
     severity: [],
     title: [],
+  };
+  let outOfScope: { checkId: string; accountId: string } | undefined;
+  return {
+    columns,
+    onAccepted: ({ fingerprint, wire, savings }) => {
+      if (!outOfScope && (wire.accountId !== scope.accountId || wire.checkId !== scope.checkId)) outOfScope = { checkId: wire.checkId, accountId: wire.accountId };
+      columns.fingerprint.push(fingerprint);
+      columns.provider.push(wire.provider);
+      columns.region.push(wire.region);
+      columns.resourceType.push(wire.resourceType);
+      columns.resourceId.push(wire.resourceId);
+      columns.estimatedMonthlySavings.push(formatDecimal(savings, FINDING_DECIMAL_SCALE));
+      columns.currency.push(wire.currency);
+      columns.savingsBasis.push(wire.savingsBasis);
+      columns.exclusionGroup.push(wire.exclusionGroup ?? null);
+      columns.category.push(wire.category);
+      columns.severity.push(wire.severity);
+      columns.title.push(wire.title);
+    },
+    outOfScopeError: () =>
+      outOfScope &&
+      new Error(
+        `Checker ${scope.checkId} emitted a finding for ${outOfScope.checkId} in account ${outOfScope.accountId}; a run covers only its own check and account`,
+      ),
   };
 }
 
@@ -167,33 +202,10 @@ export async function runInventoryCheckJob(job: InventoryCheckJob): Promise<Inve
       });
       const findings = await collectFindings(checker, ctx);
       emitted = findings.length;
-      const sightings = emptySightings();
-      let outOfScope: { checkId: string; accountId: string } | undefined;
-      const { batch, rejected } = castFindingsToBatch(
-        findings,
-        { tenantId: job.tenantId, runId: run.runId, observedAt: now },
-        {
-          onAccepted: ({ fingerprint, wire, savings }) => {
-            if (!outOfScope && (wire.accountId !== job.accountId || wire.checkId !== checker.id)) outOfScope = { checkId: wire.checkId, accountId: wire.accountId };
-            sightings.fingerprint.push(fingerprint);
-            sightings.region.push(wire.region);
-            sightings.resourceType.push(wire.resourceType);
-            sightings.resourceId.push(wire.resourceId);
-            sightings.estimatedMonthlySavings.push(formatDecimal(savings, FINDING_DECIMAL_SCALE));
-            sightings.currency.push(wire.currency);
-            sightings.savingsBasis.push(wire.savingsBasis);
-            sightings.exclusionGroup.push(wire.exclusionGroup ?? null);
-            sightings.category.push(wire.category);
-            sightings.severity.push(wire.severity);
-            sightings.title.push(wire.title);
-          },
-        },
-      );
-      if (outOfScope) {
-        throw new Error(
-          `Checker ${checker.id} emitted a finding for ${outOfScope.checkId} in account ${outOfScope.accountId}; a run covers only its own check and account`,
-        );
-      }
+      const sightings = sightingCollector({ accountId: job.accountId, checkId: checker.id });
+      const { batch, rejected } = castFindingsToBatch(findings, { tenantId: job.tenantId, runId: run.runId, observedAt: now }, { onAccepted: sightings.onAccepted });
+      const outOfScope = sightings.outOfScopeError();
+      if (outOfScope) throw outOfScope;
       const written = writeFindingsBatch(batch, run.parquetPath);
       written.catch(() => undefined);
       writes.push({ index: outcomes.length, written });
@@ -205,8 +217,7 @@ export async function runInventoryCheckJob(job: InventoryCheckJob): Promise<Inve
         rows: batch.numRows,
         rejected: rejected.length,
         rejections: rejected.slice(0, MAX_REJECTIONS_RETURNED),
-        provider: checker.provider,
-        sightings,
+        sightings: sightings.columns,
         logs: cloneableLogs(captured.entries),
       });
     } catch (err) {

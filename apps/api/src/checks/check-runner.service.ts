@@ -13,6 +13,7 @@ import {
   type FocusInput,
   getChecker,
   inventoryCheckPool,
+  sightingCollector,
   MAX_REJECTIONS_RETURNED,
   type InventoryCheckPool,
   type InventoryCheckJobRun,
@@ -29,7 +30,7 @@ import {
   type CheckerLogger,
   type PricingLookup,
 } from '@openfinops/checkers';
-import { FINDING_DECIMAL_SCALE, FindingsParquetWriter, type AcceptedFinding, type FindingRejection, type FindingWire, formatDecimal, utcDay } from '@openfinops/contracts';
+import { FindingsParquetWriter, type FindingRejection, utcDay } from '@openfinops/contracts';
 import { LakeLayout, parseTenantId } from '@openfinops/tenants';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { FindingStateRepository, type FindingSighting } from '../findings/finding-state.repository.ts';
@@ -210,26 +211,6 @@ async function resolveFocusAccountId(checker: Checker<unknown>, focus: FocusInpu
   );
 }
 
-/** The lifecycle's view of one stored finding row (the values the cast wrote for it). */
-function sightingOf({ fingerprint, wire, savings }: AcceptedFinding): FindingSighting {
-  return {
-    fingerprint,
-    checkId: wire.checkId,
-    provider: wire.provider,
-    accountId: wire.accountId,
-    region: wire.region,
-    resourceType: wire.resourceType,
-    resourceId: wire.resourceId,
-    estimatedMonthlySavings: formatDecimal(savings, FINDING_DECIMAL_SCALE),
-    currency: wire.currency,
-    savingsBasis: wire.savingsBasis,
-    exclusionGroup: wire.exclusionGroup ?? null,
-    category: wire.category,
-    severity: wire.severity,
-    title: wire.title,
-  };
-}
-
 function forward(target: CheckerLogger | undefined, capture: CheckerLogger): CheckerLogger {
   return {
     info: (o, m) => {
@@ -307,14 +288,14 @@ interface AllInventory {
   accountsByKind: Map<InventoryKind, string[]>;
 }
 
-/** The lifecycle's sightings of a pooled run, one object per row again. */
-function sightingsFromColumns(columns: SightingColumns, scope: { provider: string; accountId: string; checkId: string }): FindingSighting[] {
+/** The lifecycle's sightings of a run (its `sightingCollector` columns), one object per row. */
+function sightingsFromColumns(columns: SightingColumns, scope: { accountId: string; checkId: string }): FindingSighting[] {
   const out = new Array<FindingSighting>(columns.fingerprint.length);
   for (let i = 0; i < out.length; i++) {
     out[i] = {
       fingerprint: columns.fingerprint[i]!,
       checkId: scope.checkId,
-      provider: scope.provider,
+      provider: columns.provider[i]!,
       accountId: scope.accountId,
       region: columns.region[i]!,
       resourceType: columns.resourceType[i]!,
@@ -435,30 +416,17 @@ export class CheckRunnerService {
         if (!this.layout.isInsideTenant(tenantId, parquetPath)) throw new Error(`Findings path ${parquetPath} is outside tenant ${tenantId}`);
         // The path the checkers benchmark measures: no storage record object per finding, only the sightings; the
         // finding ids, Arrow buffers and parquet encoding happen on the encoder thread while this thread goes on.
-        const sightings: FindingSighting[] = [];
-        let outOfScope: FindingWire | undefined;
+        const sightings = sightingCollector({ accountId, checkId: checker.id });
         const writer = new FindingsParquetWriter(parquetPath);
         try {
-          const { rows, rejected } = writer.castAndAppend(
-            emitted,
-            { tenantId, runId, observedAt: now },
-            {
-              onAccepted: (finding) => {
-                if (!outOfScope && (finding.wire.accountId !== accountId || finding.wire.checkId !== checker.id)) outOfScope = finding.wire;
-                sightings.push(sightingOf(finding));
-              },
-            },
-          );
+          const { rows, rejected } = writer.castAndAppend(emitted, { tenantId, runId, observedAt: now }, { onAccepted: sightings.onAccepted });
           stats.emitted = emitted.length;
           stats.valid = rows;
           stats.rejected = rejected.length;
           stats.rejections = rejected.slice(0, MAX_REJECTIONS_RETURNED);
           stats.warnings = captured.entries.filter((e) => e.level !== 'info').length;
-          if (outOfScope) {
-            throw new Error(
-              `Checker ${checker.id} emitted a finding for ${outOfScope.checkId} in account ${outOfScope.accountId}; a run covers only its own check and account`,
-            );
-          }
+          const outOfScope = sightings.outOfScopeError();
+          if (outOfScope) throw outOfScope;
         } catch (err) {
           writer.abort();
           throw err;
@@ -473,7 +441,7 @@ export class CheckRunnerService {
           scope: { tenantId, accountId, checkId: checker.id },
           runId,
           now,
-          sightings,
+          sightings: sightingsFromColumns(sightings.columns, { accountId, checkId: checker.id }),
           onApplied: async (tx, plan: LifecyclePlan) => {
             Object.assign(stats, plan.counts, { durationMs: Math.round(performance.now() - started) });
             // The transaction client has the model delegates RunRepository uses, so the run's success commits with the states.
@@ -767,7 +735,7 @@ export class CheckRunnerService {
         scope: { tenantId, accountId, checkId: checker.id },
         runId: run.runId,
         now,
-        sightings: sightingsFromColumns(outcome.sightings, { provider: outcome.provider, accountId, checkId: checker.id }),
+        sightings: sightingsFromColumns(outcome.sightings, { accountId, checkId: checker.id }),
         onApplied: async (tx, plan: LifecyclePlan) => {
           Object.assign(stats, plan.counts, { durationMs: Math.round(performance.now() - started) });
           await new RunRepository(tx as unknown as PrismaClient).markSucceeded(tenantId, run.runId, { ...stats } as unknown as Prisma.InputJsonValue);
