@@ -93,7 +93,7 @@ describe('writeFindingsParquet / readFindingsParquet', () => {
     expect(describeArrowSchema(table.schema)).toEqual(describeArrowSchema(findingArrowSchema));
   });
 
-  it('is readable by DuckDB as DECIMAL(18,6), DATE, TIMESTAMPTZ and MAP with zstd pages', async () => {
+  it('is readable by DuckDB as DECIMAL(18,6), DATE, TIMESTAMPTZ and MAP with LZ4_RAW pages and row-group statistics where they prune', async () => {
     const records = edgeRecords();
     const file = join(dir, 'duck.parquet');
     await writeFindingsParquet(records, file);
@@ -115,7 +115,17 @@ describe('writeFindingsParquet / readFindingsParquet', () => {
       // DuckDB widens sum(DECIMAL(18,6)) to DECIMAL(38,6), so the total stays exact past the column range.
       expect(sum.getRowObjectsJson()).toEqual([{ total: '1000000000000.000000' }]);
       const codecs = await connection.runAndReadAll('SELECT DISTINCT compression FROM parquet_metadata($1)', [file]);
-      expect(codecs.getRowObjectsJson()).toEqual([{ compression: 'ZSTD' }]);
+      expect(codecs.getRowObjectsJson()).toEqual([{ compression: 'LZ4_RAW' }]);
+      const stats = await connection.runAndReadAll(
+        "SELECT path_in_schema AS col, stats_min_value AS min, stats_max_value AS max FROM parquet_metadata($1) WHERE path_in_schema IN ('check_id', 'resource_id', 'fingerprint', 'evidence') ORDER BY col",
+        [file],
+      );
+      expect(stats.getRowObjectsJson()).toEqual([
+        { col: 'check_id', min: 'aws/idle-ec2', max: 'aws/idle-ec2' },
+        { col: 'evidence', min: null, max: null },
+        { col: 'fingerprint', min: null, max: null },
+        { col: 'resource_id', min: expect.any(String), max: expect.any(String) },
+      ]);
     } finally {
       connection.closeSync();
       instance.closeSync();

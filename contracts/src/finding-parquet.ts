@@ -22,21 +22,45 @@ export function findingsTempPath(filePath: string): string {
   return join(dirname(filePath), `.${basename(filePath)}.tmp-${randomBytes(8).toString('hex')}`);
 }
 
-// Long free text: min/max statistics of it never prune a read, and computing them per page is a large share of the write.
-const COLUMNS_WITHOUT_STATISTICS = ['title', 'recommendation', 'evidence'];
+/**
+ * How a findings file is encoded, as plain data: the encoder thread (`finding-parquet.worker.mjs`) builds its
+ * writer properties from the same object, and a test compares the two writers' bytes.
+ */
+export interface FindingsParquetSettings {
+  compression: 'LZ4_RAW' | 'ZSTD';
+  /** Row-group min/max statistics (what DuckDB prunes with); no per-page index, which it does not read. */
+  statistics: 'Chunk';
+  /** Columns without statistics: unique values (hashes) or long free text, whose min/max never prune a read. */
+  noStatistics: readonly string[];
+}
 
-function writerProperties() {
-  // Dictionary encoding is off: the repeated columns of a run compress to almost nothing with zstd anyway, and
-  // building dictionaries for the unique ones (fingerprint, finding_id, evidence) was the slowest part of the write.
-  let builder = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).setDictionaryEnabled(false);
-  for (const column of COLUMNS_WITHOUT_STATISTICS) builder = builder.setColumnStatisticsEnabled(column, EnabledStatistics.None);
+const NO_STATISTICS = ['fingerprint', 'finding_id', 'title', 'recommendation', 'evidence', 'tags', 'discriminator', 'exclusion_group'];
+
+/**
+ * The lake's findings files: LZ4_RAW, not zstd. Every check run writes them and the lake only reads them, and zstd's
+ * entropy stage spent ~30 ms of CPU per 9k findings (about half of it on the incompressible hex of `fingerprint`
+ * and `finding_id`), more than half the cost of writing a run's file, to make it ~45 % smaller (bench/checkers/README.md).
+ */
+export const LAKE_FINDINGS_PARQUET: FindingsParquetSettings = Object.freeze({ compression: 'LZ4_RAW', statistics: 'Chunk', noStatistics: NO_STATISTICS });
+
+/** Findings files that leave the lake (exports, downloaded once): zstd, the smaller file. */
+export const EXPORT_FINDINGS_PARQUET: FindingsParquetSettings = Object.freeze({ compression: 'ZSTD', statistics: 'Chunk', noStatistics: NO_STATISTICS });
+
+function writerProperties(settings: FindingsParquetSettings) {
+  // Dictionary encoding is off: the repeated columns of a run compress to almost nothing anyway, and building
+  // dictionaries for the unique ones (fingerprint, finding_id, evidence) was the slowest part of the write.
+  let builder = new WriterPropertiesBuilder()
+    .setCompression(Compression[settings.compression])
+    .setDictionaryEnabled(false)
+    .setStatisticsEnabled(EnabledStatistics[settings.statistics]);
+  for (const column of settings.noStatistics) builder = builder.setColumnStatisticsEnabled(column, EnabledStatistics.None);
   return builder.build();
 }
 
-/** zstd parquet bytes of an Arrow table. */
-export function arrowTableToParquet(table: ArrowTable): Uint8Array {
+/** Parquet bytes of an Arrow table (the lake's encoding unless told otherwise). */
+export function arrowTableToParquet(table: ArrowTable, settings: FindingsParquetSettings = LAKE_FINDINGS_PARQUET): Uint8Array {
   // writeParquet consumes (frees) the wasm table.
-  return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), writerProperties());
+  return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), writerProperties(settings));
 }
 
 async function fsyncDirectory(dir: string): Promise<void> {
@@ -116,7 +140,7 @@ class EncoderThread {
   openWriter(): { id: number; worker: Worker } {
     this.worker ??= this.start();
     const id = this.nextId++;
-    this.worker.postMessage({ type: 'open', id, noStatistics: COLUMNS_WITHOUT_STATISTICS });
+    this.worker.postMessage({ type: 'open', id, settings: LAKE_FINDINGS_PARQUET });
     return { id, worker: this.worker };
   }
 

@@ -1,7 +1,7 @@
 // Parquet encoder thread for FindingsParquetWriter (finding-parquet.ts). Plain JavaScript on purpose: the CLI
 // runs TypeScript through tsx's loader, which Node 20 does not install in worker threads.
 //
-// Protocol, per writer id: { type: 'open', id, noStatistics } once; per appended batch either { type: 'batch', id,
+// Protocol, per writer id: { type: 'open', id, settings } once; per appended batch either { type: 'batch', id,
 // ipc, rows } (an Arrow IPC stream, transferred) or { type: 'columns', id, columns, runId, rows } (a run's cast
 // columns from FindingsParquetWriter.castAndAppend: this thread adds the finding ids and builds the Arrow batch);
 // then { type: 'close', id } (answered with { type: 'done', id, bytes } or { type: 'failed', id, message }) or
@@ -11,10 +11,13 @@
 import { parentPort } from 'node:worker_threads';
 import { Compression, EnabledStatistics, Table, WriterPropertiesBuilder, transformParquetStream } from 'parquet-wasm';
 
-/** Must build the same properties as writerProperties() in finding-parquet.ts; a test compares the bytes. */
-function writerProperties(noStatistics) {
-  let builder = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).setDictionaryEnabled(false);
-  for (const column of noStatistics) builder = builder.setColumnStatisticsEnabled(column, EnabledStatistics.None);
+/** Must build the same properties as writerProperties() in finding-parquet.ts (settings: FindingsParquetSettings); a test compares the bytes. */
+function writerProperties(settings) {
+  let builder = new WriterPropertiesBuilder()
+    .setCompression(Compression[settings.compression])
+    .setDictionaryEnabled(false)
+    .setStatisticsEnabled(EnabledStatistics[settings.statistics]);
+  for (const column of settings.noStatistics) builder = builder.setColumnStatisticsEnabled(column, EnabledStatistics.None);
   return builder.build();
 }
 
@@ -36,7 +39,7 @@ async function collect(stream) {
 
 const writers = new Map();
 
-function open(id, noStatistics) {
+function open(id, settings) {
   let controller;
   const input = new ReadableStream({
     start(c) {
@@ -44,7 +47,7 @@ function open(id, noStatistics) {
     },
   });
   const state = { controller, error: undefined, output: undefined };
-  state.output = transformParquetStream(input, writerProperties(noStatistics)).then(collect);
+  state.output = transformParquetStream(input, writerProperties(settings)).then(collect);
   // A failure is reported when the writer closes; until then it must not count as unhandled.
   state.output.catch(() => undefined);
   writers.set(id, state);
@@ -113,7 +116,7 @@ async function close(id) {
 function handle(message) {
   switch (message.type) {
     case 'open':
-      open(message.id, message.noStatistics);
+      open(message.id, message.settings);
       break;
     case 'batch':
       appendFirstOrRows(message.id, message.ipc, message.rows);

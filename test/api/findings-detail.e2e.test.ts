@@ -187,6 +187,9 @@ describeApi('findings detail, triage, export and savings over real check runs', 
       expect(rows[0]!.n).toBe(ebs.length);
       expect(rows[0]!.c).toBe('aws/ebs-unattached');
       expect(formatDecimal(toDecimal18_6(rows[0]!.s), 6)).toBe(formatDecimal(ebs.reduce((a, f) => a + toDecimal18_6(f.estimatedMonthlySavings!), 0n), 6));
+      // A download is written once and kept: zstd, unlike the lake's LZ4_RAW files.
+      const codecs = await conn.runAndReadAll('SELECT DISTINCT compression FROM parquet_metadata($1)', [file]);
+      expect(codecs.getRowObjectsJson()).toEqual([{ compression: 'ZSTD' }]);
     } finally {
       conn.closeSync();
       instance.closeSync();

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { RecordBatchStreamWriter, Table, TimestampMillisecond, Utf8, type Vector, vectorFromArray } from 'apache-arrow';
-import { arrowTableToParquet, decimalVector, FINDING_EXPORT_COLUMNS, type FindingsExportQuery, toDecimal18_6 } from '@openfinops/contracts';
+import { arrowTableToParquet, decimalVector, EXPORT_FINDINGS_PARQUET, FINDING_EXPORT_COLUMNS, type FindingsExportQuery, toDecimal18_6 } from '@openfinops/contracts';
 import { parseTenantId } from '@openfinops/tenants';
 import type { FindingState } from '../generated/prisma/client.ts';
 import type { FindingQueryRepository } from './finding-query.repository.ts';
@@ -110,6 +110,6 @@ export class FindingsExportService {
     const tables: Table[] = [];
     for await (const rows of pages()) tables.push(arrowTable(rows));
     const table = tables.length === 1 ? tables[0]! : tables[0]!.concat(...tables.slice(1));
-    return { contentType, filename, stream: Readable.from([Buffer.from(arrowTableToParquet(table))]) };
+    return { contentType, filename, stream: Readable.from([Buffer.from(arrowTableToParquet(table, EXPORT_FINDINGS_PARQUET))]) };
   }
 }
