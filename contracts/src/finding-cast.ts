@@ -3,7 +3,7 @@ import { type z } from 'zod';
 import { DecimalError, FINDING_DECIMAL_SCALE, formatDecimal, toDecimal18_6 } from './decimal.ts';
 import { type FindingWire, FindingWireSchema } from './finding.schema.ts';
 import { type ValidatedFinding, validateWireFast } from './finding-wire-fast.ts';
-import { canonicalJson, findingId, fingerprint } from './fingerprint.ts';
+import { canonicalJson, findingId, findingIdsOfRun, fingerprint } from './fingerprint.ts';
 import {
   type FindingColumns,
   findingColumnsToRecordBatch,
@@ -329,10 +329,7 @@ export function castFindingsToColumns(inputs: unknown[], ctx: CastContext, wantA
 
 /** Fills the `finding_id` column of `castFindingsToColumns` (one SHA-256 per row, from its fingerprint and `runId`). */
 export function withFindingIds(columns: FindingColumns, runId: string): FindingColumns {
-  const fingerprints = columns.text.fingerprint.values;
-  const ids = new Array<string>(fingerprints.length);
-  for (let i = 0; i < fingerprints.length; i++) ids[i] = findingId(fingerprints[i]!, runId);
-  columns.text.finding_id = { values: ids, nullCount: 0 };
+  columns.text.finding_id = { values: findingIdsOfRun(columns.text.fingerprint.values, runId), nullCount: 0 };
   return columns;
 }
 

@@ -112,4 +112,68 @@ describe('validateWireFast', () => {
       expect(validateWireFast(sampleWireFinding({ evidence }))).toBeUndefined();
     }
   });
+
+  it('writes canonical evidence however often a key layout or a string comes back, past the caches\' bounds', () => {
+    const evidenceOf = (evidence: Record<string, unknown>) => validateWireFast(sampleWireFinding({ evidence }))?.evidenceJson;
+    // Same first key, other layouts; integer-like keys, which Object.keys lists first; keys in and out of order.
+    const shapes: Record<string, unknown>[] = [
+      { b: 1, a: 'x', c: [{ z: 1, y: 2 }] },
+      { b: 1, a: 'x' },
+      { b: 'y', c: null, a: true },
+      { '10': 'ten', '9': 'nine', a: 'A', B: 'b' },
+      { 'é': 'e', e: 'é', '\u{1f600}': 'emoji', '\uff61': 'halfwidth' },
+      {},
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const evidence of shapes) expect(evidenceOf(evidence)).toBe(canonicalJson(evidence));
+    }
+    // More layouts than are kept (per first key and in all), and more distinct strings than are kept.
+    for (let i = 0; i < 1500; i++) {
+      const evidence = { k: i, [`key${i}`]: `value ${i}`, [`a${i % 40}`]: 'x'.repeat(i % 300), long: 'y'.repeat(300 + i) };
+      expect(evidenceOf(evidence)).toBe(canonicalJson(evidence));
+      expect(evidenceOf(evidence)).toBe(canonicalJson(evidence));
+    }
+    for (const evidence of shapes) expect(evidenceOf(evidence)).toBe(canonicalJson(evidence));
+    // Text canonicalJson refuses stays refused the second time, as a value and as a key.
+    for (let round = 0; round < 2; round++) {
+      expect(evidenceOf({ s: 'a\ud800' })).toBeUndefined();
+      expect(evidenceOf({ ['k\udc00']: 1 })).toBeUndefined();
+      expect(evidenceOf(Object.defineProperty({ a: 1 }, '__proto__', { value: 2, enumerable: true }))).toBeUndefined();
+    }
+  });
+
+  it('matches canonicalJson on arbitrary JSON evidence seen twice', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (evidence) => {
+        const first = validateWireFast(sampleWireFinding({ evidence }));
+        const again = validateWireFast(sampleWireFinding({ evidence: structuredClone(evidence) }));
+        if (first === undefined) {
+          expect(again).toBeUndefined();
+          return;
+        }
+        expect(first.evidenceJson).toBe(canonicalJson(evidence));
+        expect(again?.evidenceJson).toBe(first.evidenceJson);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('parses money and matches ids the same way the first time, the second time and past the remembered bounds', () => {
+    for (let i = 0; i < 5000; i++) {
+      const savings = `${i}.${String(i % 1000).padStart(3, '0')}`;
+      const input = sampleWireFinding({ estimatedMonthlySavings: savings, checkId: `aws/check-${i}`, checkVersion: `1.${i}.0` });
+      for (let round = 0; round < 2; round++) {
+        const fast = validateWireFast(input);
+        expect(fast?.savings).toBe(toDecimal18_6(savings));
+        expect(fast?.wire.checkId).toBe(`aws/check-${i}`);
+      }
+    }
+    for (let round = 0; round < 2; round++) {
+      expect(validateWireFast(sampleWireFinding({ estimatedMonthlySavings: '0.1234567' }))).toBeUndefined();
+      expect(validateWireFast(sampleWireFinding({ checkId: 'AWS/Idle' }))).toBeUndefined();
+      expect(validateWireFast(sampleWireFinding({ checkVersion: 'v1' }))).toBeUndefined();
+      expect(validateWireFast(sampleWireFinding({ currency: 'usd' }))).toBeUndefined();
+      expect(validateWireFast(sampleWireFinding({ estimatedMonthlySavings: '-1' }))).toBeUndefined();
+    }
+  });
 });

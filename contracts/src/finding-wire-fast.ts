@@ -68,6 +68,81 @@ function plainKeys(value: Record<string, unknown>): string[] | undefined {
 }
 
 /**
+ * One key layout of plain objects: the keys in `Object.keys` order, their positions in canonical (UTF-16) order and
+ * each key's quoted name with its separator. Checkers build evidence from a few object literals, so the same layouts
+ * come back finding after finding; sorting and quoting their keys once per layout halved the canonical JSON's cost.
+ */
+interface KeyLayout {
+  keys: string[];
+  order: Int32Array;
+  /** `"key":` for the first key in canonical order, `,"key":` for the others. */
+  names: string[];
+}
+
+// Bounded: evidence built with computed keys could otherwise grow these without end.
+const MAX_LAYOUTS = 1024;
+const MAX_LAYOUTS_PER_FIRST_KEY = 16;
+const layoutsByFirstKey = new Map<string, KeyLayout[]>();
+let layoutCount = 0;
+
+/** The layout of `value`'s own keys; undefined where `plainKeys` is, or for a key with a lone surrogate. */
+function keyLayout(value: Record<string, unknown>): KeyLayout | undefined {
+  const keys = Object.keys(value);
+  if (Object.getOwnPropertySymbols(value).length > 0) return undefined;
+  const first = keys.length === 0 ? '' : keys[0]!;
+  let bucket = layoutsByFirstKey.get(first);
+  if (bucket !== undefined) {
+    search: for (const layout of bucket) {
+      if (layout.keys.length !== keys.length) continue;
+      for (let i = 1; i < keys.length; i++) if (layout.keys[i] !== keys[i]) continue search;
+      return layout;
+    }
+  }
+  for (const key of keys) if (key === '__proto__') return undefined;
+  const order = Int32Array.from(keys.keys());
+  // JCS orders keys by UTF-16 code units, which is what comparing strings with < does.
+  order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const names: string[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const name = quoteJsonString(keys[order[i]!]!);
+    if (name === undefined) return undefined;
+    names.push(i === 0 ? `${name}:` : `,${name}:`);
+  }
+  const layout: KeyLayout = { keys, order, names };
+  if (layoutCount >= MAX_LAYOUTS) {
+    layoutsByFirstKey.clear();
+    layoutCount = 0;
+    bucket = undefined;
+  }
+  if (bucket === undefined) {
+    bucket = [];
+    layoutsByFirstKey.set(first, bucket);
+  }
+  if (bucket.length < MAX_LAYOUTS_PER_FIRST_KEY) {
+    bucket.push(layout);
+    layoutCount++;
+  }
+  return layout;
+}
+
+// Evidence repeats many short strings (instance types, states, formulas, price sources) in every finding; their
+// quoted form is kept, within bounds, instead of being scanned again each time.
+const MAX_QUOTED_LENGTH = 256;
+const MAX_QUOTED = 4096;
+const quotedStrings = new Map<string, string>();
+
+function quoteEvidenceString(text: string): string | undefined {
+  if (text.length > MAX_QUOTED_LENGTH) return quoteJsonString(text);
+  let quoted = quotedStrings.get(text);
+  if (quoted !== undefined) return quoted;
+  quoted = quoteJsonString(text);
+  if (quoted === undefined) return undefined;
+  if (quotedStrings.size >= MAX_QUOTED) quotedStrings.clear();
+  quotedStrings.set(text, quoted);
+  return quoted;
+}
+
+/**
  * canonicalJson(value) for plain JSON data, built in the same pass that checks it is plain JSON (finite numbers,
  * plain objects and arrays, no symbols, getters' prototypes or lone surrogates). Undefined for anything else, which
  * the caller leaves to zod and canonicalJson, so the text is always the one canonicalJson writes.
@@ -82,7 +157,7 @@ function canonicalJsonRecord(value: unknown): string | undefined {
 function pushValue(value: unknown, depth: number, parts: string[]): boolean {
   switch (typeof value) {
     case 'string': {
-      const quoted = quoteJsonString(value);
+      const quoted = quoteEvidenceString(value);
       if (quoted === undefined) return false;
       parts.push(quoted);
       return true;
@@ -92,7 +167,8 @@ function pushValue(value: unknown, depth: number, parts: string[]): boolean {
       return true;
     case 'number':
       if (!Number.isFinite(value)) return false;
-      parts.push(JSON.stringify(value));
+      // Number::toString, which JSON.stringify and JCS both use for finite numbers.
+      parts.push(String(value));
       return true;
     case 'object': {
       if (value === null) {
@@ -119,22 +195,13 @@ function pushValue(value: unknown, depth: number, parts: string[]): boolean {
 
 function pushRecord(value: unknown, depth: number, parts: string[]): boolean {
   if (!isPlainObject(value)) return false;
-  const keys = plainKeys(value);
-  if (keys === undefined) return false;
-  // JCS orders keys by UTF-16 code units, which is what the default sort compares.
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      keys.sort();
-      break;
-    }
-  }
+  const layout = keyLayout(value);
+  if (layout === undefined) return false;
+  const { keys, order, names } = layout;
   parts.push('{');
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const name = quoteJsonString(key);
-    if (name === undefined) return false;
-    parts.push(i === 0 ? name : `,${name}`, ':');
-    if (!pushValue(value[key], depth, parts)) return false;
+  for (let i = 0; i < order.length; i++) {
+    parts.push(names[i]!);
+    if (!pushValue(value[keys[order[i]!]!], depth, parts)) return false;
   }
   parts.push('}');
   return true;
@@ -154,13 +221,40 @@ function trimmedNonEmpty(value: unknown): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
+// A run's findings repeat a few money values (one per instance type, price or size) and always the same check id,
+// version and currency: each distinct text is parsed or matched once, within bounds.
+const MAX_REMEMBERED = 4096;
+const decimals = new Map<string, bigint>();
+const matchedCheckIds = new Set<string>();
+const matchedVersions = new Set<string>();
+const matchedCurrencies = new Set<string>();
+
+/** `cache`, emptied first when it is full. */
+function bounded<C extends { size: number; clear(): void }>(cache: C): C {
+  if (cache.size >= MAX_REMEMBERED) cache.clear();
+  return cache;
+}
+
 function decimalOrUndefined(value: unknown): bigint | undefined {
   if (typeof value !== 'string') return undefined;
+  const known = decimals.get(value);
+  if (known !== undefined) return known;
+  let parsed: bigint;
   try {
-    return toDecimal18_6(value);
+    parsed = toDecimal18_6(value);
   } catch {
     return undefined;
   }
+  bounded(decimals).set(value, parsed);
+  return parsed;
+}
+
+/** `pattern.test(text)`, remembering the texts that matched in `matched`. */
+function matches(pattern: RegExp, text: string, matched: Set<string>): boolean {
+  if (matched.has(text)) return true;
+  if (!pattern.test(text)) return false;
+  bounded(matched).add(text);
+  return true;
 }
 
 /**
@@ -191,10 +285,10 @@ export function validateWireFast(input: Record<string, unknown>): ValidatedFindi
   if (typeof input.checkId !== 'string' || typeof input.checkVersion !== 'string') return undefined;
   const checkId = input.checkId.trim();
   const checkVersion = input.checkVersion.trim();
-  if (!CHECK_ID_PATTERN.test(checkId) || !SEMVER_PATTERN.test(checkVersion)) return undefined;
+  if (!matches(CHECK_ID_PATTERN, checkId, matchedCheckIds) || !matches(SEMVER_PATTERN, checkVersion, matchedVersions)) return undefined;
 
   const currency = input.currency;
-  if (typeof currency !== 'string' || !CURRENCY_PATTERN.test(currency)) return undefined;
+  if (typeof currency !== 'string' || !matches(CURRENCY_PATTERN, currency, matchedCurrencies)) return undefined;
 
   const estimatedMonthlySavings = input.estimatedMonthlySavings;
   const savings = decimalOrUndefined(estimatedMonthlySavings);

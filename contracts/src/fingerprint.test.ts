@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalIdentity, canonicalJson, findingId, fingerprint, normalizeIdentity, type IdentityParts } from './fingerprint.ts';
+import { canonicalIdentity, canonicalJson, findingId, findingIdsOfRun, fingerprint, normalizeIdentity, type IdentityParts } from './fingerprint.ts';
 
 const SEED = 20_240_601;
 const IDENTITY_KEYS = ['tenantId', 'provider', 'accountId', 'region', 'resourceType', 'resourceId', 'checkId', 'discriminator'] as const;
@@ -191,6 +191,13 @@ describe('findingId', () => {
   it('rejects a malformed fingerprint or empty run id', () => {
     expect(() => findingId('ABC', 'run')).toThrow(/fingerprint must be 64 lowercase hex/);
     expect(() => findingId('a'.repeat(64), ' ')).toThrow(/runId must be a non-empty string/);
+  });
+
+  it('findingIdsOfRun gives each fingerprint of a run the id findingId gives it', () => {
+    const fps = ['a', 'b', 'c'].map((resourceId) => fingerprint({ tenantId: 't', provider: 'aws', accountId: '1', region: 'us-east-1', resourceType: 'ebs-volume', resourceId, checkId: 'aws/x' }));
+    expect(findingIdsOfRun(fps, 'run-7')).toEqual(fps.map((fp) => findingId(fp, 'run-7')));
+    expect(findingIdsOfRun([], 'run-7')).toEqual([]);
+    expect(() => findingIdsOfRun(fps, '')).toThrow(/runId must be a non-empty string/);
   });
 });
 

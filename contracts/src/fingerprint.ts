@@ -131,3 +131,14 @@ export function findingId(fingerprintHex: string, runId: string): string {
   }
   return sha256Hex(`${fingerprintHex}:${runId}`).slice(0, 32);
 }
+
+/**
+ * `findingId` of each of a run's fingerprints, as the cast made them with `fingerprint` (so not checked again: this
+ * runs once per row, and the pattern test was a tenth of it).
+ */
+export function findingIdsOfRun(fingerprints: readonly string[], runId: string): string[] {
+  if (typeof runId !== 'string' || runId.trim() === '') throw new TypeError('findingId: runId must be a non-empty string');
+  const ids = new Array<string>(fingerprints.length);
+  for (let i = 0; i < fingerprints.length; i++) ids[i] = sha256Hex(`${fingerprints[i]!}:${runId}`).slice(0, 32);
+  return ids;
+}
