@@ -1,4 +1,4 @@
-import { type AcceptedFinding, castFindingsToBatch, type FindingRejection, FINDING_DECIMAL_SCALE, formatDecimal, writeFindingsBatch } from '@openfinops/contracts';
+import { castFindingsToBatch, type FindingColumns, type FindingRejection, FINDING_DECIMAL_SCALE, formatDecimal, writeFindingsBatch } from '@openfinops/contracts';
 import { LakeLayout } from '@openfinops/tenants';
 import { readInventorySnapshot } from '../collectors/inventory-snapshot.repository.ts';
 import { ec2OnDemandLinuxPricing } from '../aws/pricing/ec2-pricing.ts';
@@ -35,24 +35,36 @@ export interface InventoryCheckJobRun {
 }
 
 /**
- * The lifecycle's view of a run's findings, one array per field (cheaper to move between threads than one object
- * per finding). The run's account and check are the same for every row (`sightingCollector` makes sure) and are
+ * A column of a run's sightings: one value per row, or `{ every }` when every row holds the same value, as most
+ * columns of a run do (its provider, resource type, currency, category...): one value crosses a thread boundary far
+ * cheaper than thousands of copies of it.
+ */
+export type SightingColumn<T> = T[] | { every: T };
+
+/** Row `row`'s value of a sighting column. */
+export function sightingValue<T>(column: SightingColumn<T>, row: number): T {
+  return Array.isArray(column) ? (column[row] as T) : column.every;
+}
+
+/**
+ * The lifecycle's view of a run's findings, one column per field (cheaper to move between threads than one object
+ * per finding). The run's account and check are the same for every row (`sightingColumnsOf` makes sure) and are
  * not repeated.
  */
 export interface SightingColumns {
   fingerprint: string[];
-  provider: string[];
-  region: string[];
-  resourceType: string[];
+  provider: SightingColumn<string>;
+  region: SightingColumn<string>;
+  resourceType: SightingColumn<string>;
   resourceId: string[];
   /** DECIMAL(18,6) text, as stored. */
   estimatedMonthlySavings: string[];
-  currency: string[];
-  savingsBasis: string[];
-  exclusionGroup: (string | null)[];
-  category: string[];
-  severity: string[];
-  title: string[];
+  currency: SightingColumn<string>;
+  savingsBasis: SightingColumn<string>;
+  exclusionGroup: SightingColumn<string | null>;
+  category: SightingColumn<string>;
+  severity: SightingColumn<string>;
+  title: SightingColumn<string>;
 }
 
 interface RunOutcomeBase {
@@ -88,53 +100,52 @@ function kindsOf(checkers: readonly Checker<unknown>[]): InventoryKind[] {
   return [...new Set(checkers.flatMap((c) => c.inputs.inventory ?? []))];
 }
 
+function compact<T>(values: T[]): SightingColumn<T> {
+  if (values.length < 2) return values;
+  const first = values[0] as T;
+  for (let i = 1; i < values.length; i++) if (values[i] !== first) return values;
+  return { every: first };
+}
+
 /**
- * Collects a run's accepted findings (`onAccepted` of the cast) as sighting columns, and remembers the first finding
- * outside the run's scope: a run covers only its own check and account, whichever thread it runs on.
+ * A run's sightings from the columns its cast built (`onColumns`; arrays are shared with them, not copied), refusing
+ * a run whose findings leave its scope: a run covers only its own check and account, whichever thread it runs on.
  */
-export function sightingCollector(scope: { accountId: string; checkId: string }): {
-  columns: SightingColumns;
-  onAccepted: (finding: AcceptedFinding) => void;
-  /** The error that fails the run when a finding was out of scope. */
-  outOfScopeError(): Error | undefined;
-} {
-  const columns: SightingColumns = {
-    fingerprint: [],
-    provider: [],
-    region: [],
-    resourceType: [],
-    resourceId: [],
-    estimatedMonthlySavings: [],
-    currency: [],
-    savingsBasis: [],
-    exclusionGroup: [],
-    category: [],
-    severity: [],
-    title: [],
-  };
-  let outOfScope: { checkId: string; accountId: string } | undefined;
+export function sightingColumnsOf(columns: FindingColumns, scope: { accountId: string; checkId: string }): SightingColumns {
+  const { text } = columns;
+  for (let i = 0; i < columns.length; i++) {
+    const accountId = text.account_id.values[i]!;
+    const checkId = text.check_id.values[i]!;
+    if (accountId !== scope.accountId || checkId !== scope.checkId) {
+      throw new Error(`Checker ${scope.checkId} emitted a finding for ${checkId} in account ${accountId}; a run covers only its own check and account`);
+    }
+  }
+  const groups = text.exclusion_group;
+  const savings = new Array<string>(columns.length);
+  // A run repeats a few amounts (one per instance type, size or price): each is formatted once.
+  const formatted = new Map<bigint, string>();
+  for (let i = 0; i < columns.length; i++) {
+    const value = columns.savings[i]!;
+    let text = formatted.get(value);
+    if (text === undefined) {
+      text = formatDecimal(value, FINDING_DECIMAL_SCALE);
+      formatted.set(value, text);
+    }
+    savings[i] = text;
+  }
   return {
-    columns,
-    onAccepted: ({ fingerprint, wire, savings }) => {
-      if (!outOfScope && (wire.accountId !== scope.accountId || wire.checkId !== scope.checkId)) outOfScope = { checkId: wire.checkId, accountId: wire.accountId };
-      columns.fingerprint.push(fingerprint);
-      columns.provider.push(wire.provider);
-      columns.region.push(wire.region);
-      columns.resourceType.push(wire.resourceType);
-      columns.resourceId.push(wire.resourceId);
-      columns.estimatedMonthlySavings.push(formatDecimal(savings, FINDING_DECIMAL_SCALE));
-      columns.currency.push(wire.currency);
-      columns.savingsBasis.push(wire.savingsBasis);
-      columns.exclusionGroup.push(wire.exclusionGroup ?? null);
-      columns.category.push(wire.category);
-      columns.severity.push(wire.severity);
-      columns.title.push(wire.title);
-    },
-    outOfScopeError: () =>
-      outOfScope &&
-      new Error(
-        `Checker ${scope.checkId} emitted a finding for ${outOfScope.checkId} in account ${outOfScope.accountId}; a run covers only its own check and account`,
-      ),
+    fingerprint: text.fingerprint.values,
+    provider: compact(text.provider.values),
+    region: compact(text.region.values),
+    resourceType: compact(text.resource_type.values),
+    resourceId: text.resource_id.values,
+    estimatedMonthlySavings: savings,
+    currency: compact(text.currency.values),
+    savingsBasis: compact(text.savings_basis.values),
+    exclusionGroup: compact(groups.values.map((value, i) => (groups.valid?.[i] === false ? null : value))),
+    category: compact(text.category.values),
+    severity: compact(text.severity.values),
+    title: compact(text.title.values),
   };
 }
 
@@ -202,10 +213,9 @@ export async function runInventoryCheckJob(job: InventoryCheckJob): Promise<Inve
       });
       const findings = await collectFindings(checker, ctx);
       emitted = findings.length;
-      const sightings = sightingCollector({ accountId: job.accountId, checkId: checker.id });
-      const { batch, rejected } = castFindingsToBatch(findings, { tenantId: job.tenantId, runId: run.runId, observedAt: now }, { onAccepted: sightings.onAccepted });
-      const outOfScope = sightings.outOfScopeError();
-      if (outOfScope) throw outOfScope;
+      let sightings: SightingColumns | undefined;
+      const scope = { accountId: job.accountId, checkId: checker.id };
+      const { batch, rejected } = castFindingsToBatch(findings, { tenantId: job.tenantId, runId: run.runId, observedAt: now }, { onColumns: (columns) => (sightings = sightingColumnsOf(columns, scope)) });
       const written = writeFindingsBatch(batch, run.parquetPath);
       written.catch(() => undefined);
       writes.push({ index: outcomes.length, written });
@@ -217,7 +227,7 @@ export async function runInventoryCheckJob(job: InventoryCheckJob): Promise<Inve
         rows: batch.numRows,
         rejected: rejected.length,
         rejections: rejected.slice(0, MAX_REJECTIONS_RETURNED),
-        sightings: sightings.columns,
+        sightings: sightings!,
         logs: cloneableLogs(captured.entries),
       });
     } catch (err) {

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { Table, tableToIPC } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FINDING_DECIMAL_SCALE, formatDecimal } from './decimal.ts';
+import { FINDING_DECIMAL_SCALE, formatDecimal, toDecimal18_6 } from './decimal.ts';
 import { type AcceptedFinding, castFindings, castFindingsToBatch } from './finding-cast.ts';
-import { findingRecordsFromTable, findingsToRecordBatch } from './finding-arrow.ts';
+import { type FindingColumns, findingRecordsFromTable, findingsToRecordBatch } from './finding-arrow.ts';
 import { arrowTableToParquet, FindingsParquetWriter, readFindingsParquet, writeFindingsBatch, writeFindingsParquet } from './finding-parquet.ts';
 import { findingArrowSchema } from './finding-storage.schema.ts';
 import { sampleWireFinding } from './testing/finding-samples.ts';
@@ -86,6 +86,24 @@ describe('castFindingsToBatch', () => {
       })),
     );
     expect(() => castFindingsToBatch(inputs, ctx, { onAccepted: () => { throw new Error('caller bug'); } })).toThrow('caller bug');
+  });
+
+  it('hands onColumns the column values the batch was built from, once', () => {
+    const inputs = mixedInputs();
+    const seen: FindingColumns[] = [];
+    const { batch } = castFindingsToBatch(inputs, ctx, { onColumns: (columns) => seen.push(columns) });
+    expect(seen).toHaveLength(1);
+    const columns = seen[0]!;
+    expect(columns.length).toBe(batch.numRows);
+    // The values as validated (the batch's UTF-8 holds U+FFFD where a title had a lone surrogate, as castFindings' records do not).
+    const records = castFindings(inputs, ctx).records;
+    for (const name of ['fingerprint', 'finding_id', 'resource_id', 'title', 'check_id'] as const) {
+      expect(columns.text[name].values).toEqual(records.map((r) => r[name]));
+    }
+    const groups = columns.text.exclusion_group;
+    expect(groups.values.map((v, i) => (groups.valid?.[i] === false ? null : v))).toEqual(records.map((r) => r.exclusion_group));
+    expect([...columns.savings]).toEqual(records.map((r) => toDecimal18_6(r.estimated_monthly_savings)));
+    expect(() => castFindingsToBatch(inputs, ctx, { onColumns: () => { throw new Error('caller bug'); } })).toThrow('caller bug');
   });
 
   it('matches the reference path on random mutations of a finding', () => {
@@ -240,10 +258,12 @@ describe('FindingsParquetWriter.castAndAppend', () => {
       const reference: AcceptedFinding[] = [];
       const expected = castFindingsToBatch(run.inputs, run.ctx, { onAccepted: (f) => reference.push(f) });
       const accepted: AcceptedFinding[] = [];
-      const result = writer.castAndAppend(run.inputs, run.ctx, { onAccepted: (f) => accepted.push(f) });
+      let fingerprints: string[] | undefined;
+      const result = writer.castAndAppend(run.inputs, run.ctx, { onAccepted: (f) => accepted.push(f), onColumns: (c) => (fingerprints = [...c.text.fingerprint.values]) });
       expect(result.rejected).toEqual(expected.rejected);
       expect(result.rows).toBe(expected.batch.numRows);
       expect(accepted).toEqual(reference);
+      expect(fingerprints).toEqual(reference.map((f) => f.fingerprint));
     }
     expect(writer.rowCount).toBe(10);
     await writer.close();
@@ -269,7 +289,7 @@ describe('FindingsParquetWriter.castAndAppend', () => {
     expect((await readFile(path.join(dir, 'mixed-paths.parquet'))).equals(reference)).toBe(true);
   });
 
-  it('throws what castFindingsToBatch throws and appends nothing then: a bad ctx, a bad identity part, a throwing onAccepted', async () => {
+  it('throws what castFindingsToBatch throws and appends nothing then: a bad ctx, a bad identity part, a throwing callback', async () => {
     const writer = new FindingsParquetWriter(path.join(dir, 'throws.parquet'));
     const good = mixedInputs();
     const badIdentity = [sampleWireFinding({ resourceId: 'ok' }), sampleWireFinding({ accountId: 'acct \ud800' })];
@@ -278,6 +298,7 @@ describe('FindingsParquetWriter.castAndAppend', () => {
       [good, { ...ctx, observedAt: new Date(Number.NaN) }, {}],
       [badIdentity, ctx, {}],
       [good, ctx, { onAccepted: () => { throw new Error('caller bug'); } }],
+      [good, ctx, { onColumns: () => { throw new Error('caller bug in onColumns'); } }],
     ];
     for (const [inputs, runCtx, options] of failures) {
       let expected: Error | undefined;

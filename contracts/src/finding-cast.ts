@@ -216,6 +216,12 @@ export interface BatchCastOptions {
    * leave a partial row): e.g. the lifecycle's sightings, without a storage record object per finding.
    */
   onAccepted?: (finding: AcceptedFinding) => void;
+  /**
+   * Called once, after the whole batch is cast, with its column values (`finding_id` excepted, which may still be
+   * empty): per-column facts of a run without an object per finding. The columns must not be changed; their typed
+   * arrays may be moved to another thread once the call returns. A throw leaves nothing appended.
+   */
+  onColumns?: (columns: FindingColumns) => void;
 }
 
 export interface BatchCastResult {
@@ -343,5 +349,6 @@ export function castFindingsToBatch(inputs: unknown[], ctx: CastContext, options
   const { columns, rejected, accepted } = castFindingsToColumns(inputs, ctx, options.onAccepted !== undefined);
   const batch = findingColumnsToRecordBatch(withFindingIds(columns, ctx.runId));
   if (accepted) for (const finding of accepted) options.onAccepted!(finding);
+  options.onColumns?.(columns);
   return { batch, rejected };
 }

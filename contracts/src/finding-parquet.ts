@@ -224,7 +224,7 @@ export class FindingsParquetWriter {
    * `appendBatch(castFindingsToBatch(inputs, ctx, options).batch)`, returning what the cast returns, with the
    * per-column half of the cast (finding ids, Arrow buffers) done on the encoder thread: this thread validates,
    * fingerprints and collects the column values, the encoder thread builds and encodes the batch while the caller
-   * goes on. Same rejections, `onAccepted` calls (before this returns), thrown errors and file bytes as the
+   * goes on. Same rejections, `onAccepted` and `onColumns` calls (before this returns), thrown errors and file bytes as the
    * in-process path (`appendBatch(castFindingsToBatch(...).batch)`, which callers that want the whole cast on their own
    * thread still use; the bench's `--cast batch`).
    */
@@ -233,6 +233,7 @@ export class FindingsParquetWriter {
     const { columns, rejected, accepted } = castFindingsToColumns(inputs, ctx, options.onAccepted !== undefined);
     // As castFindingsToBatch: the callback runs once the rows are complete, and a throw leaves nothing appended.
     if (accepted) for (const finding of accepted) options.onAccepted!(finding);
+    options.onColumns?.(columns);
     encoder.appendColumns(this.thread.worker, this.thread.id, columns, ctx.runId);
     this.rows += columns.length;
     return { rows: columns.length, rejected };

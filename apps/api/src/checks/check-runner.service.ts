@@ -13,7 +13,8 @@ import {
   type FocusInput,
   getChecker,
   inventoryCheckPool,
-  sightingCollector,
+  sightingColumnsOf,
+  sightingValue,
   MAX_REJECTIONS_RETURNED,
   type InventoryCheckPool,
   type InventoryCheckJobRun,
@@ -288,25 +289,25 @@ interface AllInventory {
   accountsByKind: Map<InventoryKind, string[]>;
 }
 
-/** The lifecycle's sightings of a run (its `sightingCollector` columns), one object per row. */
+/** The lifecycle's sightings of a run (its `sightingColumnsOf` columns), one object per row. */
 function sightingsFromColumns(columns: SightingColumns, scope: { accountId: string; checkId: string }): FindingSighting[] {
   const out = new Array<FindingSighting>(columns.fingerprint.length);
   for (let i = 0; i < out.length; i++) {
     out[i] = {
       fingerprint: columns.fingerprint[i]!,
       checkId: scope.checkId,
-      provider: columns.provider[i]!,
+      provider: sightingValue(columns.provider, i),
       accountId: scope.accountId,
-      region: columns.region[i]!,
-      resourceType: columns.resourceType[i]!,
+      region: sightingValue(columns.region, i),
+      resourceType: sightingValue(columns.resourceType, i),
       resourceId: columns.resourceId[i]!,
       estimatedMonthlySavings: columns.estimatedMonthlySavings[i]!,
-      currency: columns.currency[i]!,
-      savingsBasis: columns.savingsBasis[i]!,
-      exclusionGroup: columns.exclusionGroup[i] ?? null,
-      category: columns.category[i]!,
-      severity: columns.severity[i]!,
-      title: columns.title[i]!,
+      currency: sightingValue(columns.currency, i),
+      savingsBasis: sightingValue(columns.savingsBasis, i),
+      exclusionGroup: sightingValue(columns.exclusionGroup, i) ?? null,
+      category: sightingValue(columns.category, i),
+      severity: sightingValue(columns.severity, i),
+      title: sightingValue(columns.title, i),
     };
   }
   return out;
@@ -416,17 +417,16 @@ export class CheckRunnerService {
         if (!this.layout.isInsideTenant(tenantId, parquetPath)) throw new Error(`Findings path ${parquetPath} is outside tenant ${tenantId}`);
         // The path the checkers benchmark measures: no storage record object per finding, only the sightings; the
         // finding ids, Arrow buffers and parquet encoding happen on the encoder thread while this thread goes on.
-        const sightings = sightingCollector({ accountId, checkId: checker.id });
+        let sightings: SightingColumns | undefined;
+        const scope = { accountId, checkId: checker.id };
         const writer = new FindingsParquetWriter(parquetPath);
         try {
-          const { rows, rejected } = writer.castAndAppend(emitted, { tenantId, runId, observedAt: now }, { onAccepted: sightings.onAccepted });
+          const { rows, rejected } = writer.castAndAppend(emitted, { tenantId, runId, observedAt: now }, { onColumns: (columns) => (sightings = sightingColumnsOf(columns, scope)) });
           stats.emitted = emitted.length;
           stats.valid = rows;
           stats.rejected = rejected.length;
           stats.rejections = rejected.slice(0, MAX_REJECTIONS_RETURNED);
           stats.warnings = captured.entries.filter((e) => e.level !== 'info').length;
-          const outOfScope = sightings.outOfScopeError();
-          if (outOfScope) throw outOfScope;
         } catch (err) {
           writer.abort();
           throw err;
@@ -441,7 +441,7 @@ export class CheckRunnerService {
           scope: { tenantId, accountId, checkId: checker.id },
           runId,
           now,
-          sightings: sightingsFromColumns(sightings.columns, { accountId, checkId: checker.id }),
+          sightings: sightingsFromColumns(sightings!, scope),
           onApplied: async (tx, plan: LifecyclePlan) => {
             Object.assign(stats, plan.counts, { durationMs: Math.round(performance.now() - started) });
             // The transaction client has the model delegates RunRepository uses, so the run's success commits with the states.
