@@ -4,10 +4,11 @@ import type { InventoryCheckJob, InventoryCheckRunOutcome } from './inventory-ch
 /**
  * A job allocates an account's parsed snapshot and, per run, a finding object, its validated copy and column values
  * per row, most of it short-lived. With V8's default young generation much of that survives a scavenge or two and is
- * copied into the old generation; 64 MB cut the benchmark's CPU time by 5-8 % (bench/checkers/README.md) for about
- * 30 MB more resident memory per thread.
+ * copied into the old generation. 64 MB cut the benchmark's CPU time by 5-8 % against the default, 128 MB another
+ * 6-8 % once the cast allocated less (bench/checkers/README.md), for about 60 MB more resident memory per thread;
+ * 192 and 384 MB gained nothing more.
  */
-const YOUNG_GENERATION_MB = 64;
+const YOUNG_GENERATION_MB = 128;
 
 interface PendingJob {
   job: InventoryCheckJob;
