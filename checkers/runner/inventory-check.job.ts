@@ -126,12 +126,12 @@ export function sightingColumnsOf(columns: FindingColumns, scope: { accountId: s
   const formatted = new Map<bigint, string>();
   for (let i = 0; i < columns.length; i++) {
     const value = columns.savings[i]!;
-    let text = formatted.get(value);
-    if (text === undefined) {
-      text = formatDecimal(value, FINDING_DECIMAL_SCALE);
-      formatted.set(value, text);
+    let decimal = formatted.get(value);
+    if (decimal === undefined) {
+      decimal = formatDecimal(value, FINDING_DECIMAL_SCALE);
+      formatted.set(value, decimal);
     }
-    savings[i] = text;
+    savings[i] = decimal;
   }
   return {
     fingerprint: text.fingerprint.values,
