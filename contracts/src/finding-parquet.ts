@@ -77,7 +77,7 @@ async function fsyncDirectory(dir: string): Promise<void> {
 }
 
 /**
- * Writes `records` as one zstd parquet file with exactly `findingArrowSchema`, atomically: the
+ * Writes `records` as one parquet file (`LAKE_FINDINGS_PARQUET`) with exactly `findingArrowSchema`, atomically: the
  * bytes go to `.<name>.tmp-<random>` in the same directory (created if missing), are fsynced and
  * then renamed over `filePath`. A crash leaves either the previous file or the new one, never a
  * partial file under the final name.
