@@ -100,17 +100,17 @@ export interface SourceFormat {
 export const PASSTHROUGH_X_COLUMNS = '{{x_columns}}';
 
 /**
- * `{{has:Column}}` in a conversion SQL becomes `true` when the source files carry that column and `false` when the
- * driver stood in a NULL for it, so an upgrade can tell "the file's version has no such column" from "this row's value
- * is null" (e.g. FOCUS 1.0 prices are in the billing currency, a 1.2 file says so per row).
- */
-/**
  * `{{lake_provider}}` in a conversion SQL becomes the expression that places a row in its lake `provider=` partition
  * (the format's fixed provider, or the mapping from ProviderName for mixed files: `providerPartitionExpr`), so a
  * conversion that needs a row's provider uses the same mapping as the partitioning.
  */
 export const LAKE_PROVIDER = '{{lake_provider}}';
 
+/**
+ * `{{has:Column}}` in a conversion SQL becomes `true` when the source files carry that column and `false` when the
+ * driver stood in a NULL for it, so an upgrade can tell "the file's version has no such column" from "this row's value
+ * is null" (e.g. FOCUS 1.0 prices are in the billing currency, a 1.2 file says so per row).
+ */
 export const SOURCE_HAS_COLUMN = /\{\{has:([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
 
 export function sqlFilePath(relative: string, importMetaUrl: string): string {
