@@ -131,7 +131,6 @@ export class CheckRunFailedError extends Error {
   }
 }
 
-
 function emptyStats(): CheckRunStats {
   return { emitted: 0, valid: 0, rejected: 0, rejections: [], new: 0, stillOpen: 0, resolved: 0, reopened: 0, suppressed: 0, unsuppressed: 0, warnings: 0, durationMs: 0 };
 }
@@ -437,26 +436,10 @@ export class CheckRunnerService {
         wroteFile = true;
 
         progress('updating finding states');
-        await this.states.applyRun({
-          scope: { tenantId, accountId, checkId: checker.id },
-          runId,
-          now,
-          sightings: sightingsFromColumns(sightings!, scope),
-          onApplied: async (tx, plan: LifecyclePlan) => {
-            Object.assign(stats, plan.counts, { durationMs: Math.round(performance.now() - started) });
-            // The transaction client has the model delegates RunRepository uses, so the run's success commits with the states.
-            await new RunRepository(tx as unknown as PrismaClient).markSucceeded(tenantId, runId, { ...stats } as unknown as Prisma.InputJsonValue);
-          },
-        });
+        await this.commitRun({ tenantId, accountId, checkId: checker.id, runId, now, started, stats, sightings: sightingsFromColumns(sightings!, scope) });
         return { runId, tenantId, checkerId: checker.id, accountId, status: 'succeeded', parquetPath, stats };
       } catch (err) {
-        stats.durationMs = Math.round(performance.now() - started);
-        // Observations of a failed run would read as real in the lake: remove the partition file again.
-        if (wroteFile) await rm(parquetPath, { force: true }).catch(() => undefined);
-        const message = err instanceof Error ? err.message : String(err);
-        await this.runs.markFailed(tenantId, runId, message, { ...stats } as unknown as Prisma.InputJsonValue).catch((markErr: unknown) => {
-          this.deps.logger?.error({ runId, err: markErr }, 'could not mark the check run failed');
-        });
+        await this.failRun({ tenantId, runId, writtenFile: wroteFile ? parquetPath : undefined, started, stats, err });
         throw new CheckRunFailedError(runId, err);
       }
     } finally {
@@ -731,27 +714,53 @@ export class CheckRunnerService {
     const base = { checkerId: checker.id, accountId, runId: run.runId };
     try {
       if (!outcome.ok) throw new Error(outcome.error);
-      await this.states.applyRun({
-        scope: { tenantId, accountId, checkId: checker.id },
-        runId: run.runId,
-        now,
-        sightings: sightingsFromColumns(outcome.sightings, { accountId, checkId: checker.id }),
-        onApplied: async (tx, plan: LifecyclePlan) => {
-          Object.assign(stats, plan.counts, { durationMs: Math.round(performance.now() - started) });
-          await new RunRepository(tx as unknown as PrismaClient).markSucceeded(tenantId, run.runId, { ...stats } as unknown as Prisma.InputJsonValue);
-        },
-      });
+      const sightings = sightingsFromColumns(outcome.sightings, { accountId, checkId: checker.id });
+      await this.commitRun({ tenantId, accountId, checkId: checker.id, runId: run.runId, now, started, stats, sightings });
       return { ...base, status: 'succeeded', reason: null, stats };
     } catch (err) {
-      stats.durationMs = Math.round(performance.now() - started);
-      await rm(run.parquetPath, { force: true }).catch(() => undefined);
-      const message = err instanceof Error ? err.message : String(err);
-      await this.runs.markFailed(tenantId, run.runId, message, { ...stats } as unknown as Prisma.InputJsonValue).catch((markErr: unknown) => {
-        this.deps.logger?.error({ runId: run.runId, err: markErr }, 'could not mark the check run failed');
-      });
+      // The thread may have written the file before the run failed (e.g. in the lifecycle).
+      const message = await this.failRun({ tenantId, runId: run.runId, writtenFile: run.parquetPath, started, stats, err });
       this.deps.logger?.error({ tenantId, checkerId: checker.id, accountId, runId: run.runId, err: message }, 'check run failed; continuing with the other checkers');
       return { ...base, status: 'failed', reason: message, stats: null };
     }
+  }
+
+  /** A run's success: its sightings applied to the lifecycle and the Run marked succeeded, in one transaction. */
+  private async commitRun(args: {
+    tenantId: string;
+    accountId: string;
+    checkId: string;
+    runId: string;
+    now: Date;
+    started: number;
+    stats: CheckRunStats;
+    sightings: FindingSighting[];
+  }): Promise<void> {
+    const { tenantId, accountId, checkId, runId, now, started, stats, sightings } = args;
+    await this.states.applyRun({
+      scope: { tenantId, accountId, checkId },
+      runId,
+      now,
+      sightings,
+      onApplied: async (tx, plan: LifecyclePlan) => {
+        Object.assign(stats, plan.counts, { durationMs: Math.round(performance.now() - started) });
+        // The transaction client has the model delegates RunRepository uses, so the run's success commits with the states.
+        await new RunRepository(tx as unknown as PrismaClient).markSucceeded(tenantId, runId, { ...stats } as unknown as Prisma.InputJsonValue);
+      },
+    });
+  }
+
+  /** A run's failure: the file it may have written removed, the Run marked failed with the reason, which is returned. */
+  private async failRun(args: { tenantId: string; runId: string; writtenFile: string | undefined; started: number; stats: CheckRunStats; err: unknown }): Promise<string> {
+    const { tenantId, runId, writtenFile, started, stats, err } = args;
+    stats.durationMs = Math.round(performance.now() - started);
+    // Observations of a failed run would read as real in the lake: remove the partition file again.
+    if (writtenFile !== undefined) await rm(writtenFile, { force: true }).catch(() => undefined);
+    const message = err instanceof Error ? err.message : String(err);
+    await this.runs.markFailed(tenantId, runId, message, { ...stats } as unknown as Prisma.InputJsonValue).catch((markErr: unknown) => {
+      this.deps.logger?.error({ runId, err: markErr }, 'could not mark the check run failed');
+    });
+    return message;
   }
 
   private async inventoryForAll(tenantId: string, input: RunAllChecksInput, progress: (m: string) => void): Promise<AllInventory | undefined> {
