@@ -1,6 +1,6 @@
 import { readdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { CheckRunnerService, FindingsService, loadInventoryFile, RunRepository, TenantRepository, type CheckRunAllEntry } from '@openfinops/api';
+import { CheckRunnerService, FindingStateRepository, FindingsService, loadInventoryFile, RunRepository, TenantRepository, type CheckRunAllEntry } from '@openfinops/api';
 import {
   builtinCheckers,
   type Checker,
@@ -13,7 +13,7 @@ import {
 } from '@openfinops/checkers';
 import { readFindingsParquet } from '@openfinops/contracts';
 import { LakeLayout, REPO_ROOT } from '@openfinops/tenants';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { describeStores } from '../support/index.ts';
 
@@ -23,6 +23,7 @@ const POOLED = 'pool-threads';
 const INLINE = 'pool-inline';
 const BROKEN = 'pool-broken';
 const OTHER = 'pool-other';
+const LIFECYCLE = 'pool-lifecycle';
 const NOW = new Date('2026-11-22T00:00:00Z');
 const LATER = new Date('2026-11-23T00:00:00Z');
 
@@ -90,11 +91,12 @@ describeStores('CheckRunnerService.runAll with check worker threads', (suite) =>
     const { store, dataDir } = suite.testStore;
     layout = new LakeLayout(dataDir);
     const tenants = new TenantRepository(store.prisma);
-    for (const id of [POOLED, INLINE, BROKEN, OTHER]) await tenants.create({ id, name: id }, 'test');
+    for (const id of [POOLED, INLINE, BROKEN, OTHER, LIFECYCLE]) await tenants.create({ id, name: id }, 'test');
     const demo = await loadInventoryFile(DEMO_FULL);
     await writeEstate(layout, POOLED, demo, ACCOUNTS);
     await writeEstate(layout, INLINE, demo, ACCOUNTS);
     await writeEstate(layout, BROKEN, demo, ACCOUNTS);
+    await writeEstate(layout, LIFECYCLE, demo, ACCOUNTS.slice(0, 1));
     // Another tenant's estate with one more account: a pooled run must never see it.
     await writeEstate(layout, OTHER, demo, [...ACCOUNTS, '444444444444']);
     pooled = new CheckRunnerService({ prisma: store.prisma, dataDir, checkers, checkWorkers: 2, logger: pooledLog });
@@ -183,6 +185,29 @@ describeStores('CheckRunnerService.runAll with check worker threads', (suite) =>
     const states = await new FindingsService(suite.store.prisma).list(BROKEN, { status: 'open', limit: 1000 });
     expect(states.some((s) => s.accountId === ACCOUNTS[1])).toBe(false);
     expect(new Set(states.map((s) => s.accountId))).toEqual(new Set([ACCOUNTS[0], ACCOUNTS[2]]));
+  }, 180_000);
+
+  it('a run whose lifecycle update fails after its thread wrote the file is failed and its file removed; the others succeed', async () => {
+    const failing = 'aws/ebs-unattached';
+    const applyRun = FindingStateRepository.prototype.applyRun;
+    const spy = vi.spyOn(FindingStateRepository.prototype, 'applyRun').mockImplementation(function (this: FindingStateRepository, input) {
+      if (input.scope.checkId === failing) return Promise.reject(new Error('lifecycle store unavailable (test)'));
+      return applyRun.call(this, input);
+    });
+    try {
+      const result = await pooled.runAll({ tenantId: LIFECYCLE, checkerIds: inventoryCheckers.map((c) => c.id), now: NOW });
+      const failed = result.entries.filter((e) => e.status === 'failed');
+      expect(failed.map((e) => [e.checkerId, e.reason])).toEqual([[failing, 'lifecycle store unavailable (test)']]);
+      const run = await new RunRepository(suite.store.prisma).get(LIFECYCLE, failed[0]!.runId!);
+      expect(run).toMatchObject({ status: 'failed', error: 'lifecycle store unavailable (test)' });
+      const files = await readdir(path.dirname(layout.findingsFile(LIFECYCLE, '2026-11-22', failed[0]!.runId!)));
+      expect(files.some((f) => f.includes(failed[0]!.runId!))).toBe(false);
+      const succeeded = result.entries.filter((e) => e.status === 'succeeded');
+      expect(succeeded).toHaveLength(inventoryCheckers.length - 1);
+      for (const e of succeeded) expect(files.some((f) => f.includes(e.runId!))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
   }, 180_000);
 
   it('a stop between accounts leaves whole runs only: every recorded run is complete, no Run is left running', async () => {
